@@ -1,0 +1,689 @@
+//! Decoding: from payload text to a validated-structure [`Payload`].
+//!
+//! [`decode`] checks what every EMVCo merchant-presented payload must satisfy: `00`
+//! first with value `01`, `63` last with a CRC-16/CCITT-FALSE that matches (upper or
+//! lower case hex), no duplicate IDs, and every template (26–51, 62, 64, and NAPAS's
+//! `38.01`) well-formed all the way down, whatever the CRC says. Fields may come in
+//! any order and unknown IDs are kept. Profile rules (which fields are mandatory) are
+//! in [`Payload::validate`]; typed views in [`crate::view`].
+//!
+//! The hot path allocates nothing: a [`Payload`] borrows the input and keeps a
+//! 100-slot table of byte spans indexed by ID, so lookups are O(1).
+
+use core::fmt;
+
+use crate::crc;
+use crate::tlv::{FieldPath, Nesting, Tlv, TlvError, TlvErrorKind, TlvIter, nesting, scan};
+
+/// Longest payload accepted, in bytes. EMVCo caps a payload at 512 characters; this
+/// leaves room for multi-byte UTF-8 text while keeping spans in 16 bits.
+pub const MAX_PAYLOAD_BYTES: usize = 4096;
+
+/// Validation profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Profile {
+    /// Strict EMVCo MPM v1.1: `52`, `53`, `58`, `59`, `60` mandatory and at least one
+    /// merchant account (`02`–`51`).
+    Emvco,
+    /// NAPAS VietQR: `01`, `38` (NAPAS GUID, BIN, account), `53` = `704`, `58` = `VN`
+    /// mandatory; `52`, `59` and `60` optional, since real VietQR codes omit them.
+    VietQr,
+}
+
+impl Profile {
+    /// The profile name used in JSON output: `"emvco"` or `"vietqr"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Emvco => "emvco",
+            Self::VietQr => "vietqr",
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for TlvErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadId => f.write_str("the ID is not two digits"),
+            Self::BadLength => f.write_str("the length is not two digits"),
+            Self::TruncatedHeader => {
+                f.write_str("characters left over where a 4-digit ID and length were expected")
+            }
+            Self::Overrun {
+                declared,
+                available,
+            } => write!(
+                f,
+                "the length says {declared} characters but only {available} remain"
+            ),
+        }
+    }
+}
+
+/// Why a payload was rejected. Offsets are byte offsets into the payload.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The payload is empty.
+    #[error("the payload is empty")]
+    Empty,
+    /// The payload exceeds [`MAX_PAYLOAD_BYTES`].
+    #[error("the payload is {len} bytes long; at most {MAX_PAYLOAD_BYTES} are accepted")]
+    TooLong {
+        /// Length in bytes.
+        len: usize,
+    },
+    /// A data object at the root could not be read.
+    #[error("field {path} at offset {offset}: {kind}")]
+    Malformed {
+        /// The field (or `payload` when even its ID was unreadable).
+        path: FieldPath,
+        /// Where the object starts.
+        offset: usize,
+        /// What was wrong.
+        kind: TlvErrorKind,
+    },
+    /// A template's value is not well-formed TLV.
+    #[error("field {path} at offset {offset} is a malformed template: {} at offset {}: {}",
+        inner.id.map_or_else(|| "a sub-field".to_owned(), |id| format!("sub-field {id:02}")),
+        inner.offset, inner.kind)]
+    MalformedTemplate {
+        /// The template.
+        path: FieldPath,
+        /// Where the template starts.
+        offset: usize,
+        /// The first sub-field that could not be read.
+        inner: TlvError,
+    },
+    /// The same ID appears twice at one level.
+    #[error("field {path} at offset {offset} appears twice")]
+    Duplicate {
+        /// The repeated field.
+        path: FieldPath,
+        /// Offset of the second occurrence.
+        offset: usize,
+    },
+    /// The payload does not start with field `00`.
+    #[error("the payload must start with field 00 (payload format indicator)")]
+    FormatIndicatorNotFirst,
+    /// Field `63` is missing or not at the end.
+    #[error("the payload must end with the CRC field 63 (\"6304\" and 4 hexadecimal digits)")]
+    MissingCrc,
+    /// The CRC does not match.
+    #[error("CRC mismatch: expected {expected:04X}, found {found}")]
+    CrcMismatch {
+        /// The CRC computed over the payload.
+        expected: u16,
+        /// The 4 characters found in field `63`.
+        found: String,
+    },
+    /// A field has a value its format does not allow.
+    #[error("field {path} at offset {offset}: {reason}")]
+    InvalidValue {
+        /// The field.
+        path: FieldPath,
+        /// Offset of the field.
+        offset: usize,
+        /// What the format requires.
+        reason: &'static str,
+    },
+    /// A field the profile requires is absent.
+    #[error("field {path} is required by the {profile} profile but missing")]
+    Missing {
+        /// The missing field.
+        path: FieldPath,
+        /// The profile that requires it.
+        profile: Profile,
+    },
+}
+
+/// Byte span of a value; `start == 0` means absent (a value never starts at 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u16,
+    pub(crate) end: u16,
+}
+
+/// Root IDs whose value must be a template: 26–51, 62 and 64.
+const TEMPLATE_MASK: u128 = (((1u128 << 52) - 1) & !((1u128 << 26) - 1)) | (1 << 62) | (1 << 64);
+
+/// Indices into [`Payload::sub`], the spans cached while templates are checked.
+pub(crate) mod sub {
+    /// `38.00`, the GUID.
+    pub(crate) const GUID: usize = 0;
+    /// `38.01.00`, the BIN (only when `38.00` is the NAPAS GUID).
+    pub(crate) const BIN: usize = 1;
+    /// `38.01.01`, the account.
+    pub(crate) const ACCOUNT: usize = 2;
+    /// `38.02`, the service code.
+    pub(crate) const SERVICE: usize = 3;
+    /// `38.01` itself.
+    pub(crate) const ORG: usize = 4;
+    /// `62.01` is at `ADD + 1`, up to `62.11` at `ADD + 11`.
+    pub(crate) const ADD: usize = 4;
+}
+
+/// A structurally valid payload: well-formed TLV at every template level, correct CRC.
+///
+/// Borrowed from the input; root fields are looked up by ID in O(1).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Payload<'a> {
+    raw: &'a str,
+    ascii: bool,
+    crc: u16,
+    slots: [Span; 100],
+    pub(crate) sub: [Span; 16],
+}
+
+impl fmt::Debug for Payload<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payload")
+            .field("raw", &self.raw)
+            .field("crc", &format_args!("{:04X}", self.crc))
+            .finish_non_exhaustive()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn root_error(e: TlvError) -> DecodeError {
+    DecodeError::Malformed {
+        path: e.id.map_or(FieldPath::ROOT, FieldPath::root),
+        offset: e.offset,
+        kind: e.kind,
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn crc_mismatch(expected: u16, found: &str) -> DecodeError {
+    DecodeError::CrcMismatch {
+        expected,
+        found: found.to_owned(),
+    }
+}
+
+/// Reads the data object header at `b[pos..]`: its ID and the byte offset where its
+/// value ends (a byte count, so for ASCII text only), or `None` when the header is
+/// not four digits or the value runs past `end`.
+#[inline(always)]
+fn header(b: &[u8], pos: usize, end: usize) -> Option<(u8, usize)> {
+    let h = u32::from_le_bytes(b.get(pos..pos + 4)?.try_into().ok()?);
+    // Four digits at once: subtracting '0' leaves every byte at most 9 exactly when
+    // all four are digits (a byte below '0' shows as at least 0xD0, since it borrows;
+    // a byte of 0x8A or more sets its own top bit, and 10-0x89 set it once 0x76 is
+    // added).
+    let d = h.wrapping_sub(0x3030_3030);
+    if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
+        return None;
+    }
+    // Byte 0 becomes 10 * d0 + d1 (the ID) and byte 2 10 * d2 + d3 (the length).
+    let v = d * 10 + (d >> 8);
+    let stop = pos + 4 + usize::from((v >> 16) as u8);
+    (stop <= end).then_some((v as u8, stop))
+}
+
+/// Whether root field `id` must be a template (26–51, 62, 64).
+#[inline(always)]
+fn is_template(id: u8) -> bool {
+    id.wrapping_sub(26) < 26 || id == 62 || id == 64
+}
+
+/// A set of two-digit IDs.
+#[derive(Default)]
+struct Seen(u64, u64);
+
+impl Seen {
+    /// Adds `id`; `false` when it was already there.
+    #[inline(always)]
+    fn insert(&mut self, id: u8) -> bool {
+        let (word, bit) = if id < 64 {
+            (&mut self.0, id)
+        } else {
+            (&mut self.1, id - 64)
+        };
+        let m = 1u64 << (bit & 63);
+        let fresh = *word & m == 0;
+        *word |= m;
+        fresh
+    }
+}
+
+/// Decodes and structurally checks an EMVCo merchant-presented payload.
+///
+/// Surrounding whitespace is not trimmed: callers reading from files should trim.
+///
+/// # Errors
+/// Any [`DecodeError`] except [`DecodeError::Missing`], which only profile
+/// validation ([`Payload::validate`]) reports.
+pub fn decode(raw: &str) -> Result<Payload<'_>, DecodeError> {
+    let bytes = raw.as_bytes();
+    let n = bytes.len();
+    if n == 0 {
+        return Err(DecodeError::Empty);
+    }
+    if n > MAX_PAYLOAD_BYTES {
+        return Err(DecodeError::TooLong { len: n });
+    }
+    let mut p = Payload {
+        raw,
+        ascii: true,
+        crc: 0,
+        slots: [Span::default(); 100],
+        sub: [Span::default(); 16],
+    };
+    // Check the CRC first when the tail is there: a corrupted payload is then
+    // reported as such rather than by whatever structural damage it has.
+    let mut crc_checked = None;
+    let mut ascii = None;
+    if n >= 8
+        && &bytes[n - 8..n - 4] == b"6304"
+        && let Some(found) = crc::parse_hex(&bytes[n - 4..])
+    {
+        let (expected, body_ascii) = crc::crc16_ascii(&bytes[..n - 4]);
+        if expected != found {
+            return Err(crc_mismatch(expected, &raw[n - 4..]));
+        }
+        p.crc = found;
+        if body_ascii {
+            if p.decode_common() {
+                return Ok(p);
+            }
+            p.slots = [Span::default(); 100];
+            p.sub = [Span::default(); 16];
+        }
+        crc_checked = Some(found);
+        // The four CRC digits are ASCII.
+        ascii = Some(body_ascii);
+    }
+    p.ascii = ascii.unwrap_or_else(|| raw.is_ascii());
+    p.decode_general(crc_checked)?;
+    Ok(p)
+}
+
+impl<'a> Payload<'a> {
+    /// The payload text.
+    #[must_use]
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The CRC carried by field `63` (already verified).
+    #[must_use]
+    pub fn crc(&self) -> u16 {
+        self.crc
+    }
+
+    /// Whether the payload is pure ASCII.
+    #[must_use]
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+
+    /// Whether root field `id` is present.
+    #[inline]
+    #[must_use]
+    pub fn has(&self, id: u8) -> bool {
+        self.slots.get(usize::from(id)).is_some_and(|s| s.start != 0)
+    }
+
+    /// The value of a cached span, if present.
+    #[inline]
+    pub(crate) fn span(&self, s: Span) -> Option<&'a str> {
+        if s.start == 0 {
+            return None;
+        }
+        self.raw.get(usize::from(s.start)..usize::from(s.end))
+    }
+
+    /// The value of root field `id`, if present.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, id: u8) -> Option<&'a str> {
+        self.span(*self.slots.get(usize::from(id))?)
+    }
+
+    /// Root field `id` as a [`Tlv`] (with offsets), if present.
+    #[must_use]
+    pub fn field(&self, id: u8) -> Option<Tlv<'a>> {
+        let value = self.get(id)?;
+        let s = self.slots[usize::from(id)];
+        Some(Tlv {
+            id,
+            value,
+            offset: usize::from(s.start) - 4,
+            value_offset: usize::from(s.start),
+        })
+    }
+
+    /// Root fields in payload order.
+    pub fn fields(&self) -> impl Iterator<Item = Tlv<'a>> + 'a {
+        TlvIter::new_with(self.raw, self.ascii).map_while(Result::ok)
+    }
+
+    /// Sub-fields of root template `id` (in payload order), or an empty iterator.
+    /// Also usable on 80–99 templates, where it stops at the first malformed part.
+    pub fn template(&self, id: u8) -> impl Iterator<Item = Tlv<'a>> + 'a {
+        let it = match self.field(id) {
+            Some(t) => TlvIter::nested(self.raw, &t, self.ascii),
+            None => TlvIter::new_with("", true),
+        };
+        it.map_while(Result::ok)
+    }
+
+    /// Sub-fields of a sub-field (e.g. `38.01`), given the outer sub-field.
+    pub fn sub_template(&self, outer: &Tlv<'a>) -> impl Iterator<Item = Tlv<'a>> + 'a {
+        TlvIter::nested(self.raw, outer, self.ascii).map_while(Result::ok)
+    }
+
+    /// The common case in one pass, with no error reporting: a pure ASCII payload
+    /// whose CRC was verified, that starts with `000201`, whose root fields, all
+    /// distinct, end exactly where the `6304` CRC field starts, and whose templates
+    /// are well-formed. Returns `false` on anything else, leaving
+    /// [`Self::decode_general`] to name the error: it accepts exactly what the
+    /// general path accepts, with the same result.
+    fn decode_common(&mut self) -> bool {
+        let b = self.raw.as_bytes();
+        let n = b.len();
+        if n < 14 || b[..6] != *b"000201" {
+            return false;
+        }
+        self.slots[0] = Span { start: 4, end: 6 };
+        self.slots[63] = Span {
+            start: (n - 4) as u16,
+            end: n as u16,
+        };
+        let end = n - 8;
+        let mut pos = 6;
+        while pos < end {
+            let Some((id, stop)) = header(b, pos, end) else {
+                return false;
+            };
+            let Some(slot) = self.slots.get_mut(usize::from(id)) else {
+                return false;
+            };
+            // A repeated ID, `00` and `63` included.
+            if slot.start != 0 {
+                return false;
+            }
+            *slot = Span {
+                start: (pos + 4) as u16,
+                end: stop as u16,
+            };
+            // Templates are checked as they come (the general path reports the
+            // first error in ID order).
+            if is_template(id) && !self.common_template(id) {
+                return false;
+            }
+            pos = stop;
+        }
+        true
+    }
+
+    /// [`Self::check_template`] for ASCII text, with no error reporting.
+    #[inline]
+    fn common_template(&mut self, id: u8) -> bool {
+        let b = self.raw.as_bytes();
+        let s = self.slots[usize::from(id)];
+        let (mut pos, end) = (usize::from(s.start), usize::from(s.end));
+        let mut seen = Seen::default();
+        let mut guid = Span::default();
+        let mut org = Span::default();
+        while pos < end {
+            let Some((sub_id, stop)) = header(b, pos, end) else {
+                return false;
+            };
+            if !seen.insert(sub_id) {
+                return false;
+            }
+            let span = Span {
+                start: (pos + 4) as u16,
+                end: stop as u16,
+            };
+            match (id, sub_id) {
+                (62, 1..=11) => self.sub[sub::ADD + usize::from(sub_id)] = span,
+                (62, _) => {}
+                (_, 0) => guid = span,
+                (_, 1) => org = span,
+                (38, 2) => self.sub[sub::SERVICE] = span,
+                _ => {}
+            }
+            pos = stop;
+        }
+        if id == 38 {
+            self.sub[sub::GUID] = guid;
+            self.sub[sub::ORG] = org;
+        }
+        // `38.01` (or `26.01`-`51.01`) is a template when the GUID is NAPAS's.
+        if org.start == 0
+            || id > 51
+            || !b[usize::from(guid.start)..usize::from(guid.end)]
+                .eq_ignore_ascii_case(crate::NAPAS_GUID.as_bytes())
+        {
+            return true;
+        }
+        let (mut pos, end) = (usize::from(org.start), usize::from(org.end));
+        let mut seen = Seen::default();
+        while pos < end {
+            let Some((sub_id, stop)) = header(b, pos, end) else {
+                return false;
+            };
+            if !seen.insert(sub_id) {
+                return false;
+            }
+            if id == 38 && sub_id <= 1 {
+                self.sub[if sub_id == 0 { sub::BIN } else { sub::ACCOUNT }] = Span {
+                    start: (pos + 4) as u16,
+                    end: stop as u16,
+                };
+            }
+            pos = stop;
+        }
+        true
+    }
+
+    /// The general path of [`decode`]: any payload, with precise errors.
+    /// `crc_checked` is the CRC when the payload ends with a well-formed `6304` field
+    /// (already verified).
+    fn decode_general(&mut self, crc_checked: Option<u16>) -> Result<(), DecodeError> {
+        let (raw, ascii) = (self.raw, self.ascii);
+        let n = raw.len();
+        let mut crc_offset = None;
+        let slots = &mut self.slots;
+        let mut present = 0u128;
+        scan(
+            raw,
+            0,
+            n,
+            ascii,
+            |id, start, end| {
+                if present == 0 && id != 0 {
+                    return Err(DecodeError::FormatIndicatorNotFirst);
+                }
+                if crc_offset.is_some() {
+                    return Err(DecodeError::MissingCrc);
+                }
+                let bit = 1u128 << id;
+                if present & bit != 0 {
+                    return Err(DecodeError::Duplicate {
+                        path: FieldPath::root(id),
+                        offset: start - 4,
+                    });
+                }
+                present |= bit;
+                slots[usize::from(id)] = Span {
+                    start: start as u16,
+                    end: end as u16,
+                };
+                if id == 63 {
+                    crc_offset = Some(start - 4);
+                }
+                Ok(())
+            },
+            root_error,
+        )?;
+        let Some(crc_offset) = crc_offset else {
+            return Err(DecodeError::MissingCrc);
+        };
+        let Some(crc) = crc_checked.filter(|_| crc_offset + 8 == n) else {
+            return Err(DecodeError::InvalidValue {
+                path: FieldPath::root(63),
+                offset: crc_offset,
+                reason: "the CRC must be 4 hexadecimal digits",
+            });
+        };
+        self.crc = crc;
+        if self.get(0) != Some("01") {
+            return Err(DecodeError::InvalidValue {
+                path: FieldPath::root(0),
+                offset: 0,
+                reason: "the payload format indicator must be \"01\"",
+            });
+        }
+        let mut m = present & TEMPLATE_MASK;
+        while m != 0 {
+            let id = m.trailing_zeros() as u8;
+            m &= m - 1;
+            self.check_template(id)?;
+        }
+        Ok(())
+    }
+
+    /// Checks one mandatory template (and the NAPAS `38.01` sub-template), caching
+    /// the spans that the VietQR view reads (`38.*`, `62.01`–`62.11`).
+    fn check_template(&mut self, id: u8) -> Result<(), DecodeError> {
+        let s = self.slots[usize::from(id)];
+        let (raw, ascii) = (self.raw, self.ascii);
+        let path = FieldPath::root(id);
+        let offset = usize::from(s.start) - 4;
+        let mut seen = 0u128;
+        let mut guid = Span::default();
+        let mut org = Span::default();
+        let cache = &mut self.sub;
+        scan(
+            raw,
+            usize::from(s.start),
+            usize::from(s.end),
+            ascii,
+            |sub_id, start, end| {
+                let bit = 1u128 << sub_id;
+                if seen & bit != 0 {
+                    return Err(DecodeError::Duplicate {
+                        path: path.child(sub_id),
+                        offset: start - 4,
+                    });
+                }
+                seen |= bit;
+                let span = Span {
+                    start: start as u16,
+                    end: end as u16,
+                };
+                match (id, sub_id) {
+                    (62, 1..=11) => cache[sub::ADD + usize::from(sub_id)] = span,
+                    (62, _) => {}
+                    (_, 0) => guid = span,
+                    (_, 1) => org = span,
+                    (38, 2) => cache[sub::SERVICE] = span,
+                    _ => {}
+                }
+                Ok(())
+            },
+            |inner| DecodeError::MalformedTemplate {
+                path,
+                offset,
+                inner,
+            },
+        )?;
+        if id == 38 {
+            cache[sub::GUID] = guid;
+            cache[sub::ORG] = org;
+        }
+        if org.start == 0 {
+            return Ok(());
+        }
+        let opath = path.child(1);
+        let guid_value =
+            (guid.start != 0).then(|| &raw[usize::from(guid.start)..usize::from(guid.end)]);
+        if nesting(&opath, guid_value) != Nesting::Template {
+            return Ok(());
+        }
+        let mut seen = 0u128;
+        scan(
+            raw,
+            usize::from(org.start),
+            usize::from(org.end),
+            ascii,
+            |sub_id, start, end| {
+                let bit = 1u128 << sub_id;
+                if seen & bit != 0 {
+                    return Err(DecodeError::Duplicate {
+                        path: opath.child(sub_id),
+                        offset: start - 4,
+                    });
+                }
+                seen |= bit;
+                if id == 38 && sub_id <= 1 {
+                    cache[if sub_id == 0 { sub::BIN } else { sub::ACCOUNT }] = Span {
+                        start: start as u16,
+                        end: end as u16,
+                    };
+                }
+                Ok(())
+            },
+            |inner| DecodeError::MalformedTemplate {
+                path: opath,
+                offset: usize::from(org.start) - 4,
+                inner,
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DYN: &str = "00020101021238570010A00000072701270006970403011300110123456780208QRIBFTTA530370454061800005802VN62340107NPS68690819thanh toan don hang63042E2E";
+
+    #[test]
+    fn decodes_and_looks_up() {
+        let p = decode(DYN).unwrap();
+        assert_eq!(p.get(54), Some("180000"));
+        assert_eq!(p.get(59), None);
+        assert_eq!(p.crc(), 0x2E2E);
+        assert_eq!(p.fields().count(), 8);
+        assert_eq!(p.template(62).map(|t| t.id).collect::<Vec<_>>(), [1, 8]);
+    }
+
+    #[test]
+    fn lowercase_crc_accepted() {
+        let lower = DYN.replace("2E2E", "2e2e");
+        assert!(decode(&lower).is_ok());
+    }
+
+    #[test]
+    fn crc_mismatch_is_precise() {
+        let bad = DYN.replace("180000", "190000");
+        match decode(&bad) {
+            Err(DecodeError::CrcMismatch { found, .. }) => assert_eq!(found, "2E2E"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn structural_errors() {
+        assert_eq!(decode(""), Err(DecodeError::Empty));
+        assert!(matches!(
+            decode("0002016304"),
+            Err(DecodeError::MissingCrc | DecodeError::Malformed { .. })
+        ));
+        let e = decode("0102110002016304ABCD");
+        assert!(e.is_err());
+    }
+}

@@ -1,0 +1,75 @@
+//! The JSON API under `/api/v1`, with its OpenAPI document generated from
+//! the handlers' annotations (`/api/openapi.json`) and a browsable reference
+//! (`/api/docs`) served from vendored assets.
+//!
+//! Devices and integrations authenticate with `Authorization: Bearer <token>`
+//! (`xaso token create`); a logged-in browser may also call it with its
+//! session cookie and the `x-csrf-token` header. Errors are
+//! `{"error":{"status":N,"message":"…"}}`.
+
+pub mod audit;
+pub mod unit;
+pub mod user;
+
+use axum::Json;
+use axum::response::{Html, IntoResponse, Response};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The error body of every API error.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Status and message of an API error.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("xs_…").build()),
+        );
+    }
+}
+
+/// The OpenAPI document of the whole API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Xã Số API", description = "API của Xã Số: đơn vị hành chính, người dùng, nhật ký. The Xã Số API: administrative units, users, audit log."),
+    paths(
+        user::me, user::create,
+        unit::list, unit::get_by_code, unit::create,
+        audit::list,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "unit", description = "Đơn vị hành chính, có phiên bản theo thời gian (versioned administrative units)"),
+        (name = "user", description = "Người dùng và phân quyền (users and grants)"),
+        (name = "audit", description = "Nhật ký thay đổi (audit log)"),
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// `GET /api/docs`: the browsable reference (Swagger UI, vendored).
+pub async fn docs() -> Html<&'static str> {
+    Html(include_str!("../../templates/api/docs.html"))
+}

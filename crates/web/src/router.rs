@@ -1,0 +1,96 @@
+//! The route table: every route with its access policy, and the layers
+//! every request passes through.
+//!
+//! Deny by default: routes are grouped by who may enter, and each group has
+//! its [`Need`] applied as a route layer. The public group is explicit.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{MethodRouter, get, post};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{Need, guard};
+use crate::pages::area;
+use crate::state::AppState;
+use crate::{api, assets, auth, error, ops, pages};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Applies a route's access policy.
+fn need(need: Need, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.route_layer(from_fn(move |req, next| guard(need, req, next)))
+}
+
+/// Builds the application.
+pub fn router(state: AppState) -> Router {
+    let public = Router::new()
+        .route("/", get(pages::home::index))
+        .route("/lang/{code}", get(pages::home::switch))
+        .route("/login", get(pages::auth::login_form).post(pages::auth::login))
+        .route("/logout", post(pages::auth::logout))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/{*path}", get(assets::serve))
+        .route("/api/openapi.json", get(api::openapi_json))
+        .route("/api/docs", get(api::docs));
+
+    let staff = Router::new()
+        .route(
+            "/account/password",
+            need(Need::STAFF, get(pages::auth::password_form).post(pages::auth::change_password)),
+        )
+        .route("/units", need(Need::STAFF, get(pages::unit::list)))
+        .route("/units/{id}", need(Need::STAFF, get(pages::unit::show)))
+        .route(
+            "/units/import",
+            need(Need::ADMIN, post(pages::unit::import)).layer(DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+        .route("/admin/users", need(Need::ADMIN, get(pages::admin::users).post(pages::admin::create_user)))
+        .route("/admin/audit", need(Need::ADMIN, get(pages::admin::audit)))
+        .route("/queue", need(area::QUEUE, get(area::queue)))
+        .route("/dossiers", need(area::DOSSIERS, get(area::dossiers)))
+        .route("/payments", need(area::PAYMENTS, get(area::payments)))
+        .route("/markets", need(area::MARKETS, get(area::markets)))
+        .route("/indicators", need(area::INDICATORS, get(area::indicators)));
+
+    let api = Router::new()
+        .route("/api/v1/me", need(Need::STAFF, get(api::user::me)))
+        .route("/api/v1/users", need(Need::ADMIN, post(api::user::create)))
+        .route(
+            "/api/v1/units",
+            need(Need::STAFF, get(api::unit::list)).merge(need(Need::ADMIN, post(api::unit::create))),
+        )
+        .route("/api/v1/units/{code}", need(Need::STAFF, get(api::unit::get_by_code)))
+        .route("/api/v1/audit", need(Need::ADMIN, get(api::audit::list)));
+
+    Router::new()
+        .merge(public)
+        .merge(staff)
+        .merge(api)
+        .route_layer(from_fn(ops::track))
+        .layer(from_fn_with_state(state.clone(), auth::csrf_guard))
+        .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(from_fn(error::render))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CatchPanicLayer::new())
+                .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(60),
+                )),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,20 @@
+//! The one integration-test binary of Xã Số.
+//!
+//! Every test starts the real application on a real port (127.0.0.1:0) over
+//! a fresh database: a SQLite file by default, or a new PostgreSQL database
+//! when `XASO_TEST_POSTGRES_URL` is set (see [`common`]). Tests that need
+//! the `xaso` binary itself (CLI contracts, two instances, `kill -9`) spawn
+//! the binary cargo built for this test run.
+
+mod audit;
+mod auth;
+mod authz;
+mod browser;
+mod cli;
+mod common;
+mod durability;
+mod jobs;
+mod multi_instance;
+mod openapi;
+mod ops;
+mod units;
