@@ -88,32 +88,23 @@ pub async fn claim(db: &Db, worker: &str, kinds: &[&str]) -> Result<Option<Job>>
          WHERE ((status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_at < $3))
            AND $4 LIKE '%,' || kind || ',%'
          ORDER BY run_at, id LIMIT 1";
-    let job = match db.writer() {
-        crate::Pool::Sqlite(p) => {
-            sqlx::query_as::<_, Job>(&format!(
-                "UPDATE jobs SET status = 'running', locked_by = $1, locked_at = $2, attempts = attempts + 1
-                 WHERE id = ({select}) RETURNING {COLS}"
-            ))
-            .bind(worker)
-            .bind(now)
-            .bind(stale)
-            .bind(&kinds)
-            .fetch_optional(p)
-            .await?
-        }
-        crate::Pool::Postgres(p) => {
-            sqlx::query_as::<_, Job>(&format!(
-                "UPDATE jobs SET status = 'running', locked_by = $1, locked_at = $2, attempts = attempts + 1
-                 WHERE id = ({select} FOR UPDATE SKIP LOCKED) RETURNING {COLS}"
-            ))
-            .bind(worker)
-            .bind(now)
-            .bind(stale)
-            .bind(&kinds)
-            .fetch_optional(p)
-            .await?
-        }
+    // PostgreSQL instances race for jobs: skip rows another claim has locked.
+    // SQLite's single writer already serialises claims.
+    let lock = match db.backend() {
+        crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        crate::Backend::Sqlite => "",
     };
+    let sql = format!(
+        "UPDATE jobs SET status = 'running', locked_by = $1, locked_at = $2, attempts = attempts + 1
+         WHERE id = ({select}{lock}) RETURNING {COLS}"
+    );
+    let job = on_pool!(db.writer(), p => sqlx::query_as::<_, Job>(&sql)
+        .bind(worker)
+        .bind(now)
+        .bind(stale)
+        .bind(&kinds)
+        .fetch_optional(p)
+        .await?);
     Ok(job)
 }
 

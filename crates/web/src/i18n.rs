@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 
 /// The cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "xaso_lang";
@@ -27,15 +27,7 @@ pub enum Lang {
 impl Lang {
     /// The language chosen by the request's cookie.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == LANG_COOKIE)
-            .map(|(_, v)| Lang::parse(v))
-            .unwrap_or_default()
+        crate::auth::cookie(headers, LANG_COOKIE).map(Lang::parse).unwrap_or_default()
     }
 
     /// Parses `vi` or `en` (anything else is Vietnamese).
@@ -306,6 +298,7 @@ mod tests {
 
     #[test]
     fn the_cookie_picks_the_language() {
+        use axum::http::header;
         let mut h = HeaderMap::new();
         assert_eq!(Lang::from_headers(&h), Lang::Vi);
         h.insert(header::COOKIE, "a=b; xaso_lang=en".parse().unwrap());

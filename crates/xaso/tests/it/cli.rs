@@ -227,3 +227,21 @@ fn the_qr_contract_is_wired_into_xaso() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(!bad.stderr.is_empty());
 }
+
+#[tokio::test]
+async fn sigterm_shuts_the_server_down_gracefully() {
+    let t = common::fresh_db().await;
+    let mut server = ServerProcess::start(&t.url, false).await;
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let mut waited = 0;
+    let status = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(waited < 100, "the server did not stop within 10 s of SIGTERM");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    };
+    assert!(status.success(), "a graceful stop exits 0, got {status:?}");
+}
