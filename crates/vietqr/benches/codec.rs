@@ -9,7 +9,8 @@ use vietqr::Transfer;
 /// The NAPAS example 6.1.3 (dynamic, to account).
 const DYNAMIC: &str = "00020101021238570010A00000072701270006970403011300110123456780208QRIBFTTA530370454061800005802VN62340107NPS68690819thanh toan don hang63042E2E";
 /// The NAPAS example 6.1.2 (static, to card).
-const STATIC: &str = "00020101021138600010A00000072701300006970403011697040311012345670208QRIBFTTC53037045802VN63044F52";
+const STATIC: &str =
+    "00020101021138600010A00000072701300006970403011697040311012345670208QRIBFTTC53037045802VN63044F52";
 
 fn encode(c: &mut Criterion) {
     c.bench_function("encode/dynamic", |b| {
@@ -47,8 +48,7 @@ fn decode(c: &mut Criterion) {
     });
     c.bench_function("decode+validate-profile/dynamic", |b| {
         b.iter(|| {
-            vietqr::decode(black_box(DYNAMIC))
-                .and_then(|p| p.validate(vietqr::Profile::VietQr).map(|()| p.crc()))
+            vietqr::decode(black_box(DYNAMIC)).and_then(|p| p.validate(vietqr::Profile::VietQr).map(|()| p.crc()))
         });
     });
     c.bench_function("decode/structure-only", |b| {

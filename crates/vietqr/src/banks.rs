@@ -23,18 +23,8 @@ pub struct Bank {
     pub transfer_supported: bool,
 }
 
-const fn bank(
-    bin: &'static str,
-    code: &'static str,
-    name: &'static str,
-    transfer_supported: bool,
-) -> Bank {
-    Bank {
-        bin,
-        code,
-        name,
-        transfer_supported,
-    }
+const fn bank(bin: &'static str, code: &'static str, name: &'static str, transfer_supported: bool) -> Bank {
+    Bank { bin, code, name, transfer_supported }
 }
 
 /// Every bank, sorted by BIN.
@@ -166,12 +156,7 @@ const TABLE: [Bank; 65] = [
     bank("971025", "momo", "MoMo", true),
     bank("971133", "PVDB", "PVcomBank Pay", true),
     bank("977777", "MAFC", "MAFC", false),
-    bank(
-        "999888",
-        "VBSP",
-        "VBSP (Ngân hàng Chính sách Xã hội)",
-        false,
-    ),
+    bank("999888", "VBSP", "VBSP (Ngân hàng Chính sách Xã hội)", false),
 ];
 
 /// Looks a bank up by its 6-digit BIN.

@@ -87,21 +87,8 @@ pub enum Command {
 pub fn run(cmd: Command, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cmd {
         Command::Decode { payload } => decode_json(payload.trim()).map(|v| format!("{v}\n")),
-        Command::Encode {
-            bin,
-            account,
-            card,
-            amount,
-            purpose,
-            bill_number,
-            reference,
-            terminal,
-        } => {
-            let mut t = if card {
-                Transfer::to_card(&bin, &account)
-            } else {
-                Transfer::to_account(&bin, &account)
-            };
+        Command::Encode { bin, account, card, amount, purpose, bill_number, reference, terminal } => {
+            let mut t = if card { Transfer::to_card(&bin, &account) } else { Transfer::to_account(&bin, &account) };
             if let Some(a) = amount {
                 t = t.amount(a);
             }
@@ -119,12 +106,9 @@ pub fn run(cmd: Command, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             }
             t.encode().map(|s| s + "\n").map_err(|e| e.to_string())
         }
-        Command::Render {
-            payload,
-            out: path,
-            ec,
-            holder,
-        } => render_file(payload.trim(), &path, ec, holder).map(|()| String::new()),
+        Command::Render { payload, out: path, ec, holder } => {
+            render_file(payload.trim(), &path, ec, holder).map(|()| String::new())
+        }
     };
     match result {
         Ok(text) => match out.write_all(text.as_bytes()) {
@@ -207,10 +191,7 @@ fn tree(p: &Payload<'_>) -> Value {
     let ascii = p.is_ascii();
     let mut map = Map::new();
     for t in p.fields() {
-        map.insert(
-            format!("{:02}", t.id),
-            node(raw, ascii, &t, FieldPath::root(t.id), None),
-        );
+        map.insert(format!("{:02}", t.id), node(raw, ascii, &t, FieldPath::root(t.id), None));
     }
     Value::Object(map)
 }
@@ -221,38 +202,20 @@ fn node(raw: &str, ascii: bool, t: &Tlv<'_>, path: FieldPath, guid: Option<&str>
     if nest == Nesting::Value || !well_formed {
         return Value::String(t.value.to_owned());
     }
-    let subs: Vec<Tlv<'_>> = TlvIter::nested(raw, t, ascii)
-        .map_while(Result::ok)
-        .collect();
-    let guid = if path.ids().len() == 1 {
-        subs.iter().find(|s| s.id == 0).map(|s| s.value)
-    } else {
-        None
-    };
+    let subs: Vec<Tlv<'_>> = TlvIter::nested(raw, t, ascii).map_while(Result::ok).collect();
+    let guid = if path.ids().len() == 1 { subs.iter().find(|s| s.id == 0).map(|s| s.value) } else { None };
     let mut map = Map::new();
     for s in &subs {
-        map.insert(
-            format!("{:02}", s.id),
-            node(raw, ascii, s, path.child(s.id), guid),
-        );
+        map.insert(format!("{:02}", s.id), node(raw, ascii, s, path.child(s.id), guid));
     }
     Value::Object(map)
 }
 
-fn render_file(
-    payload: &str,
-    path: &PathBuf,
-    ec: Option<Ec>,
-    holder: Option<String>,
-) -> Result<(), String> {
+fn render_file(payload: &str, path: &PathBuf, ec: Option<Ec>, holder: Option<String>) -> Result<(), String> {
     let p = decode(payload).map_err(|e| e.to_string())?;
     let profile = profile::detect(&p);
     p.validate(profile).map_err(|e| e.to_string())?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let caption = holder.map(|holder| {
         let q = p.vietqr().ok();
         Caption {
@@ -275,10 +238,7 @@ fn render_file(
         "svg" => render::to_svg(payload, &opts).map(String::into_bytes),
         "png" => render::to_png(payload, &opts),
         _ => {
-            return Err(format!(
-                "{}: the output file must end in .svg or .png",
-                path.display()
-            ));
+            return Err(format!("{}: the output file must end in .svg or .png", path.display()));
         }
     }
     .map_err(|e| e.to_string())?;

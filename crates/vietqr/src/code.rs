@@ -122,10 +122,7 @@ impl PaymentCodes {
         if !(4..=12).contains(&body_len) {
             return Err(CodeError::InvalidBodyLength(body_len));
         }
-        Ok(Self {
-            prefix: p,
-            body_len,
-        })
+        Ok(Self { prefix: p, body_len })
     }
 
     /// The prefix (uppercase).
@@ -154,10 +151,7 @@ impl PaymentCodes {
     /// [`CodeError::NumberTooLarge`].
     pub fn generate(&self, number: u64) -> Result<String, CodeError> {
         if number >= self.capacity() {
-            return Err(CodeError::NumberTooLarge {
-                number,
-                body_len: self.body_len,
-            });
+            return Err(CodeError::NumberTooLarge { number, body_len: self.body_len });
         }
         let mask = self.capacity() - 1;
         let mut x = number.wrapping_mul(MIX_MUL).wrapping_add(MIX_ADD) & mask;
@@ -183,9 +177,7 @@ impl PaymentCodes {
         let up = code.to_ascii_uppercase();
         up.len() == self.code_len()
             && up.starts_with(&self.prefix)
-            && up.as_bytes()[self.prefix.len()..up.len() - 1]
-                .iter()
-                .all(|b| BODY_ALPHABET.contains(b))
+            && up.as_bytes()[self.prefix.len()..up.len() - 1].iter().all(|b| BODY_ALPHABET.contains(b))
             && verify(&up)
     }
 
@@ -273,9 +265,7 @@ mod tests {
     #[test]
     fn generation_is_injective() {
         let codes = PaymentCodes::new("HP", 4).unwrap();
-        let mut all: Vec<String> = (0..codes.capacity())
-            .map(|n| codes.generate(n).unwrap())
-            .collect();
+        let mut all: Vec<String> = (0..codes.capacity()).map(|n| codes.generate(n).unwrap()).collect();
         all.sort();
         all.dedup();
         assert_eq!(all.len() as u64, codes.capacity());
@@ -290,12 +280,7 @@ mod tests {
         let cases = [
             format!("MBVCB.123456.{code}.CT tu 0123"),
             format!("{} chuyển tiền", code.to_lowercase()),
-            format!(
-                "{} {}-{}",
-                &head[..2].to_lowercase(),
-                &head[2..].to_lowercase(),
-                tail.to_lowercase()
-            ),
+            format!("{} {}-{}", &head[..2].to_lowercase(), &head[2..].to_lowercase(), tail.to_lowercase()),
             format!("IBFT{code}"),
             format!("XSXS{code}"),
         ];

@@ -24,11 +24,7 @@ const fn build_tables() -> [[u16; 256]; 16] {
         let mut crc = (x as u16) << 8;
         let mut bit = 0;
         while bit < 8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ POLY
-            } else {
-                crc << 1
-            };
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ POLY } else { crc << 1 };
             bit += 1;
         }
         t[0][x] = crc;
@@ -60,45 +56,47 @@ pub fn crc16(data: &[u8]) -> u16 {
 /// Continues a CRC-16/CCITT-FALSE computation from register value `crc`.
 #[must_use]
 pub fn update(crc: u16, data: &[u8]) -> u16 {
-    sliced(crc, data, &mut 0)
+    sliced::<false>(crc, data, &mut 0)
 }
 
 /// CRC-16/CCITT-FALSE of `data` and whether `data` is pure ASCII, in one pass: the
-/// ASCII test rides on the words the CRC loop loads anyway.
+/// ASCII test rides on the loop over `data`.
 #[inline]
 #[must_use]
 pub(crate) fn crc16_ascii(data: &[u8]) -> (u16, bool) {
     let mut high = 0;
-    let crc = sliced(INIT, data, &mut high);
+    let crc = sliced::<true>(INIT, data, &mut high);
     (crc, high & 0x8080_8080_8080_8080 == 0)
 }
 
-/// The slicing-by-16 loop. `or` accumulates the OR of every byte of `data` (in
-/// some lane of a `u64`), for [`crc16_ascii`].
+/// The slicing-by-16 loop. With `ASCII`, `or` accumulates the OR of every byte of
+/// `data` (in some lane of a `u64`), for [`crc16_ascii`].
+///
+/// The loop reads single bytes only (besides the optional ASCII words): the encoder
+/// runs it over a buffer it has just written piece by piece, and a wide load that
+/// spans several recent narrow stores cannot be forwarded from the store buffer.
 #[inline(always)]
-fn sliced(mut crc: u16, data: &[u8], or: &mut u64) -> u16 {
+fn sliced<const ASCII: bool>(mut crc: u16, data: &[u8], or: &mut u64) -> u16 {
     let t = &TABLES;
     let mut chunks = data.chunks_exact(16);
     let mut acc = 0u64;
     for c in &mut chunks {
-        let (lo8, hi8) = c.split_at(8);
-        let w0 = u64::from_le_bytes(lo8.try_into().unwrap_or([0; 8]));
-        let w1 = u64::from_le_bytes(hi8.try_into().unwrap_or([0; 8]));
-        acc |= w0 | w1;
-        // Byte `i` goes through table `15 - i`. Half the bytes are read one by one and
-        // half are shifted out of a word, which balances load and ALU ports; the
-        // register-independent lookups are combined first, as a tree, so they overlap
-        // the previous step and only the first two bytes wait for the register.
+        if ASCII {
+            let (lo8, hi8) = c.split_at(8);
+            let w0 = u64::from_le_bytes(lo8.try_into().unwrap_or([0; 8]));
+            let w1 = u64::from_le_bytes(hi8.try_into().unwrap_or([0; 8]));
+            acc |= w0 | w1;
+        }
+        // Byte `i` goes through table `15 - i`. The register-independent lookups are
+        // combined first, as a tree, so they overlap the previous step and only the
+        // first two bytes wait for the register.
         let x = |k: usize| t[k][usize::from(c[15 - k])];
-        let y = |k: usize| t[k][((w1 >> (8 * (7 - k))) & 0xFF) as usize];
         let a = (x(13) ^ x(12)) ^ (x(11) ^ x(10));
-        let b = (x(9) ^ x(8)) ^ (y(7) ^ y(6));
-        let d = (y(5) ^ y(4)) ^ (y(3) ^ y(2));
-        let e = y(1) ^ y(0);
+        let b = (x(9) ^ x(8)) ^ (x(7) ^ x(6));
+        let d = (x(5) ^ x(4)) ^ (x(3) ^ x(2));
+        let e = x(1) ^ x(0);
         let indep = (a ^ b) ^ (d ^ e);
-        crc = (t[15][usize::from((crc >> 8) as u8 ^ c[0])]
-            ^ t[14][usize::from(crc as u8 ^ c[1])])
-            ^ indep;
+        crc = (t[15][usize::from((crc >> 8) as u8 ^ c[0])] ^ t[14][usize::from(crc as u8 ^ c[1])]) ^ indep;
     }
     // The last 0-15 bytes also take one step: byte `i` of `n` goes through table
     // `n - 1 - i`, and only the first two meet the register, so the lookups are
@@ -112,10 +110,11 @@ fn sliced(mut crc: u16, data: &[u8], or: &mut u64) -> u16 {
             crc = (crc << 8) ^ t[0][usize::from((crc >> 8) as u8 ^ b)];
         }
         [b0, b1, more @ ..] => {
+            // The last byte goes through table 0, the one before through table 1, ...
             let mut indep = 0;
-            for (i, &b) in more.iter().enumerate() {
+            for (table, &b) in t.iter().zip(more.iter().rev()) {
                 acc |= u64::from(b);
-                indep ^= t[(n - 3 - i) & 15][usize::from(b)];
+                indep ^= table[usize::from(b)];
             }
             acc |= u64::from(*b0 | *b1);
             crc = t[(n - 1) & 15][usize::from((crc >> 8) as u8 ^ b0)]
@@ -177,11 +176,7 @@ fn crc16_bitwise(data: &[u8]) -> u16 {
     for &b in data {
         crc ^= u16::from(b) << 8;
         for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ POLY
-            } else {
-                crc << 1
-            };
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ POLY } else { crc << 1 };
         }
     }
     crc
@@ -206,6 +201,23 @@ mod tests {
             assert_eq!(crc16(&data[..n]), crc16_bitwise(&data[..n]), "length {n}");
             let ascii = data[..n].is_ascii();
             assert_eq!(crc16_ascii(&data[..n]), (crc16_bitwise(&data[..n]), ascii));
+        }
+    }
+
+    proptest::proptest! {
+        /// The sliced loop, chained calls and the fused ASCII test agree with the
+        /// bit-wise definition on arbitrary data.
+        #[test]
+        fn sliced_matches_bitwise(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            split in 0usize..400,
+        ) {
+            let expected = crc16_bitwise(&data);
+            proptest::prop_assert_eq!(crc16(&data), expected);
+            let (a, b) = data.split_at(split.min(data.len()));
+            proptest::prop_assert_eq!(update(update(INIT, a), b), expected);
+            proptest::prop_assert_eq!(crc16_ascii(&data), (expected, data.is_ascii()));
+            proptest::prop_assert_eq!(crc16_const(&data), expected);
         }
     }
 

@@ -8,7 +8,10 @@
 //! in [`Payload::validate`]; typed views in [`crate::view`].
 //!
 //! The hot path allocates nothing: a [`Payload`] borrows the input and keeps a
-//! 100-slot table of byte spans indexed by ID, so lookups are O(1).
+//! 100-slot table of byte spans indexed by ID, so lookups are O(1). The common case
+//! (pure ASCII, a well-formed `6304` tail, `000201` first, no duplicates, well-formed
+//! templates) takes one pass that reports nothing; anything else goes through the
+//! general path, which names the error. The tests check that both agree.
 
 use core::fmt;
 
@@ -52,16 +55,10 @@ impl fmt::Display for TlvErrorKind {
         match self {
             Self::BadId => f.write_str("the ID is not two digits"),
             Self::BadLength => f.write_str("the length is not two digits"),
-            Self::TruncatedHeader => {
-                f.write_str("characters left over where a 4-digit ID and length were expected")
+            Self::TruncatedHeader => f.write_str("characters left over where a 4-digit ID and length were expected"),
+            Self::Overrun { declared, available } => {
+                write!(f, "the length says {declared} characters but only {available} remain")
             }
-            Self::Overrun {
-                declared,
-                available,
-            } => write!(
-                f,
-                "the length says {declared} characters but only {available} remain"
-            ),
         }
     }
 }
@@ -193,20 +190,13 @@ impl fmt::Debug for Payload<'_> {
 #[cold]
 #[inline(never)]
 fn root_error(e: TlvError) -> DecodeError {
-    DecodeError::Malformed {
-        path: e.id.map_or(FieldPath::ROOT, FieldPath::root),
-        offset: e.offset,
-        kind: e.kind,
-    }
+    DecodeError::Malformed { path: e.id.map_or(FieldPath::ROOT, FieldPath::root), offset: e.offset, kind: e.kind }
 }
 
 #[cold]
 #[inline(never)]
 fn crc_mismatch(expected: u16, found: &str) -> DecodeError {
-    DecodeError::CrcMismatch {
-        expected,
-        found: found.to_owned(),
-    }
+    DecodeError::CrcMismatch { expected, found: found.to_owned() }
 }
 
 /// Reads the data object header at `b[pos..]`: its ID and the byte offset where its
@@ -243,11 +233,7 @@ impl Seen {
     /// Adds `id`; `false` when it was already there.
     #[inline(always)]
     fn insert(&mut self, id: u8) -> bool {
-        let (word, bit) = if id < 64 {
-            (&mut self.0, id)
-        } else {
-            (&mut self.1, id - 64)
-        };
+        let (word, bit) = if id < 64 { (&mut self.0, id) } else { (&mut self.1, id - 64) };
         let m = 1u64 << (bit & 63);
         let fresh = *word & m == 0;
         *word |= m;
@@ -263,6 +249,13 @@ impl Seen {
 /// Any [`DecodeError`] except [`DecodeError::Missing`], which only profile
 /// validation ([`Payload::validate`]) reports.
 pub fn decode(raw: &str) -> Result<Payload<'_>, DecodeError> {
+    decode_with::<true>(raw)
+}
+
+/// [`decode`], with (`FAST`) or without the common-case path; the tests check that
+/// both agree.
+#[inline(always)]
+fn decode_with<const FAST: bool>(raw: &str) -> Result<Payload<'_>, DecodeError> {
     let bytes = raw.as_bytes();
     let n = bytes.len();
     if n == 0 {
@@ -271,13 +264,6 @@ pub fn decode(raw: &str) -> Result<Payload<'_>, DecodeError> {
     if n > MAX_PAYLOAD_BYTES {
         return Err(DecodeError::TooLong { len: n });
     }
-    let mut p = Payload {
-        raw,
-        ascii: true,
-        crc: 0,
-        slots: [Span::default(); 100],
-        sub: [Span::default(); 16],
-    };
     // Check the CRC first when the tail is there: a corrupted payload is then
     // reported as such rather than by whatever structural damage it has.
     let mut crc_checked = None;
@@ -290,21 +276,30 @@ pub fn decode(raw: &str) -> Result<Payload<'_>, DecodeError> {
         if expected != found {
             return Err(crc_mismatch(expected, &raw[n - 4..]));
         }
-        p.crc = found;
-        if body_ascii {
-            if p.decode_common() {
-                return Ok(p);
-            }
-            p.slots = [Span::default(); 100];
-            p.sub = [Span::default(); 16];
-        }
         crc_checked = Some(found);
         // The four CRC digits are ASCII.
         ascii = Some(body_ascii);
     }
-    p.ascii = ascii.unwrap_or_else(|| raw.is_ascii());
-    p.decode_general(crc_checked)?;
-    Ok(p)
+    // The payload is built in place, in the value returned, so that its slot table
+    // is not copied on the way out.
+    let mut out = Ok(Payload {
+        raw,
+        ascii: ascii.unwrap_or_else(|| raw.is_ascii()),
+        crc: crc_checked.unwrap_or(0),
+        slots: [Span::default(); 100],
+        sub: [Span::default(); 16],
+    });
+    if let Ok(p) = &mut out {
+        if FAST && p.ascii && crc_checked.is_some() {
+            if p.decode_common() {
+                return out;
+            }
+            p.slots = [Span::default(); 100];
+            p.sub = [Span::default(); 16];
+        }
+        p.decode_general(crc_checked)?;
+    }
+    out
 }
 
 impl<'a> Payload<'a> {
@@ -334,16 +329,16 @@ impl<'a> Payload<'a> {
     }
 
     /// The value of a cached span, if present.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn span(&self, s: Span) -> Option<&'a str> {
         if s.start == 0 {
             return None;
         }
-        self.raw.get(usize::from(s.start)..usize::from(s.end))
+        Some(&self.raw[usize::from(s.start)..usize::from(s.end)])
     }
 
     /// The value of root field `id`, if present.
-    #[inline]
+    #[inline(always)]
     #[must_use]
     pub fn get(&self, id: u8) -> Option<&'a str> {
         self.span(*self.slots.get(usize::from(id))?)
@@ -354,12 +349,7 @@ impl<'a> Payload<'a> {
     pub fn field(&self, id: u8) -> Option<Tlv<'a>> {
         let value = self.get(id)?;
         let s = self.slots[usize::from(id)];
-        Some(Tlv {
-            id,
-            value,
-            offset: usize::from(s.start) - 4,
-            value_offset: usize::from(s.start),
-        })
+        Some(Tlv { id, value, offset: usize::from(s.start) - 4, value_offset: usize::from(s.start) })
     }
 
     /// Root fields in payload order.
@@ -395,10 +385,7 @@ impl<'a> Payload<'a> {
             return false;
         }
         self.slots[0] = Span { start: 4, end: 6 };
-        self.slots[63] = Span {
-            start: (n - 4) as u16,
-            end: n as u16,
-        };
+        self.slots[63] = Span { start: (n - 4) as u16, end: n as u16 };
         let end = n - 8;
         let mut pos = 6;
         while pos < end {
@@ -412,10 +399,7 @@ impl<'a> Payload<'a> {
             if slot.start != 0 {
                 return false;
             }
-            *slot = Span {
-                start: (pos + 4) as u16,
-                end: stop as u16,
-            };
+            *slot = Span { start: (pos + 4) as u16, end: stop as u16 };
             // Templates are checked as they come (the general path reports the
             // first error in ID order).
             if is_template(id) && !self.common_template(id) {
@@ -442,10 +426,7 @@ impl<'a> Payload<'a> {
             if !seen.insert(sub_id) {
                 return false;
             }
-            let span = Span {
-                start: (pos + 4) as u16,
-                end: stop as u16,
-            };
+            let span = Span { start: (pos + 4) as u16, end: stop as u16 };
             match (id, sub_id) {
                 (62, 1..=11) => self.sub[sub::ADD + usize::from(sub_id)] = span,
                 (62, _) => {}
@@ -463,8 +444,7 @@ impl<'a> Payload<'a> {
         // `38.01` (or `26.01`-`51.01`) is a template when the GUID is NAPAS's.
         if org.start == 0
             || id > 51
-            || !b[usize::from(guid.start)..usize::from(guid.end)]
-                .eq_ignore_ascii_case(crate::NAPAS_GUID.as_bytes())
+            || !b[usize::from(guid.start)..usize::from(guid.end)].eq_ignore_ascii_case(crate::NAPAS_GUID.as_bytes())
         {
             return true;
         }
@@ -478,10 +458,8 @@ impl<'a> Payload<'a> {
                 return false;
             }
             if id == 38 && sub_id <= 1 {
-                self.sub[if sub_id == 0 { sub::BIN } else { sub::ACCOUNT }] = Span {
-                    start: (pos + 4) as u16,
-                    end: stop as u16,
-                };
+                self.sub[if sub_id == 0 { sub::BIN } else { sub::ACCOUNT }] =
+                    Span { start: (pos + 4) as u16, end: stop as u16 };
             }
             pos = stop;
         }
@@ -511,16 +489,10 @@ impl<'a> Payload<'a> {
                 }
                 let bit = 1u128 << id;
                 if present & bit != 0 {
-                    return Err(DecodeError::Duplicate {
-                        path: FieldPath::root(id),
-                        offset: start - 4,
-                    });
+                    return Err(DecodeError::Duplicate { path: FieldPath::root(id), offset: start - 4 });
                 }
                 present |= bit;
-                slots[usize::from(id)] = Span {
-                    start: start as u16,
-                    end: end as u16,
-                };
+                slots[usize::from(id)] = Span { start: start as u16, end: end as u16 };
                 if id == 63 {
                     crc_offset = Some(start - 4);
                 }
@@ -574,16 +546,10 @@ impl<'a> Payload<'a> {
             |sub_id, start, end| {
                 let bit = 1u128 << sub_id;
                 if seen & bit != 0 {
-                    return Err(DecodeError::Duplicate {
-                        path: path.child(sub_id),
-                        offset: start - 4,
-                    });
+                    return Err(DecodeError::Duplicate { path: path.child(sub_id), offset: start - 4 });
                 }
                 seen |= bit;
-                let span = Span {
-                    start: start as u16,
-                    end: end as u16,
-                };
+                let span = Span { start: start as u16, end: end as u16 };
                 match (id, sub_id) {
                     (62, 1..=11) => cache[sub::ADD + usize::from(sub_id)] = span,
                     (62, _) => {}
@@ -594,11 +560,7 @@ impl<'a> Payload<'a> {
                 }
                 Ok(())
             },
-            |inner| DecodeError::MalformedTemplate {
-                path,
-                offset,
-                inner,
-            },
+            |inner| DecodeError::MalformedTemplate { path, offset, inner },
         )?;
         if id == 38 {
             cache[sub::GUID] = guid;
@@ -608,8 +570,7 @@ impl<'a> Payload<'a> {
             return Ok(());
         }
         let opath = path.child(1);
-        let guid_value =
-            (guid.start != 0).then(|| &raw[usize::from(guid.start)..usize::from(guid.end)]);
+        let guid_value = (guid.start != 0).then(|| &raw[usize::from(guid.start)..usize::from(guid.end)]);
         if nesting(&opath, guid_value) != Nesting::Template {
             return Ok(());
         }
@@ -622,25 +583,16 @@ impl<'a> Payload<'a> {
             |sub_id, start, end| {
                 let bit = 1u128 << sub_id;
                 if seen & bit != 0 {
-                    return Err(DecodeError::Duplicate {
-                        path: opath.child(sub_id),
-                        offset: start - 4,
-                    });
+                    return Err(DecodeError::Duplicate { path: opath.child(sub_id), offset: start - 4 });
                 }
                 seen |= bit;
                 if id == 38 && sub_id <= 1 {
-                    cache[if sub_id == 0 { sub::BIN } else { sub::ACCOUNT }] = Span {
-                        start: start as u16,
-                        end: end as u16,
-                    };
+                    cache[if sub_id == 0 { sub::BIN } else { sub::ACCOUNT }] =
+                        Span { start: start as u16, end: end as u16 };
                 }
                 Ok(())
             },
-            |inner| DecodeError::MalformedTemplate {
-                path: opath,
-                offset: usize::from(org.start) - 4,
-                inner,
-            },
+            |inner| DecodeError::MalformedTemplate { path: opath, offset: usize::from(org.start) - 4, inner },
         )
     }
 }
@@ -661,6 +613,95 @@ mod tests {
         assert_eq!(p.template(62).map(|t| t.id).collect::<Vec<_>>(), [1, 8]);
     }
 
+    /// Seeds for the equivalence properties (CRC appended by [`mutant`]): the NAPAS
+    /// examples, a VNPAY-like merchant code, a code with Vietnamese text, and one with
+    /// a domain GUID, a decimal amount, a fee, a nested `62.50` and a root `85`.
+    const SEEDS: &[&str] = &[
+        DYN,
+        "00020101021138600010A00000072701300006970403011697040311012345670208QRIBFTTC53037045802VN6304",
+        "00020101021138570010A00000072701270006970403011200110123456780208QRIBFTTA53037045802VN6304",
+        "00020101021226280010A0000007750110010531443052045812530370454061500005802VN5910CUA HANG A6005HANOI62130109TERMINAL16304",
+        "00020101021138540010A00000072701240006970436011001234567890208QRIBFTTA53037045802VN5907Đức Anh6006Hà Nội64170002vi0107ĐỨC ANH6304",
+        "00020101021226220008vn.com.x0106abc-1238540010A00000072701240006970436011001234567890208QRIBFTTA5303704540510.0055020256035005802VN62220102B10703T-950050001x8511plain value6304",
+    ];
+
+    const TOKENS: &[&str] =
+        &["00", "01", "26", "38", "62", "63", "64", "80", "6304", "0010", "A000000727", "Đ", "ợ", "9"];
+
+    /// A seed mutated by replacements, insertions and deletions, with the CRC fixed
+    /// up when `fix` (so that the structural paths are reached), or not.
+    fn mutant(seed: usize, edits: &[(usize, u8, usize)], fix: bool) -> String {
+        let mut s: Vec<u8> = SEEDS[seed % SEEDS.len()].as_bytes().to_vec();
+        if !s.ends_with(b"6304") && s.len() >= 4 {
+            s.truncate(s.len() - 4);
+        }
+        for &(at, byte, token) in edits {
+            let at = at % (s.len() + 1);
+            match byte % 4 {
+                0 if at < s.len() => s[at] = b'0' + byte % 10,
+                1 => {
+                    let t = TOKENS[token % TOKENS.len()].as_bytes();
+                    s.splice(at..at, t.iter().copied());
+                }
+                2 if at < s.len() => {
+                    s.remove(at);
+                }
+                _ => {}
+            }
+        }
+        let mut text = String::from_utf8_lossy(&s).into_owned();
+        if fix {
+            if !text.ends_with("6304") {
+                text.push_str("6304");
+            }
+            let c = crc::crc16(text.as_bytes());
+            text.push_str(&format!("{c:04X}"));
+        }
+        text
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The common-case path and the general path agree on every input: same
+        /// payload, or same error.
+        #[test]
+        fn fast_path_agrees_with_general_path(
+            seed in 0usize..16,
+            edits in proptest::collection::vec((0usize..400, proptest::prelude::any::<u8>(), 0usize..64), 0..4),
+            fix in proptest::prelude::any::<bool>(),
+        ) {
+            let s = mutant(seed, &edits, fix);
+            let fast = decode_with::<true>(&s);
+            let general = decode_with::<false>(&s);
+            proptest::prop_assert_eq!(&fast, &general, "{}", s);
+            if let Ok(p) = &fast {
+                proptest::prop_assert_eq!(p.vietqr(), p.vietqr_general(), "{}", s);
+                proptest::prop_assert_eq!(
+                    p.validate(Profile::VietQr),
+                    p.vietqr_general().map(drop),
+                    "{}",
+                    s
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn seeds_take_both_paths() {
+        for seed in 0..SEEDS.len() {
+            let s = mutant(seed, &[], true);
+            assert_eq!(decode_with::<true>(&s), decode_with::<false>(&s), "{s}");
+        }
+        // The NAPAS example takes the common paths, and they give the full result.
+        let mut p =
+            Payload { raw: DYN, ascii: true, crc: 0x2E2E, slots: [Span::default(); 100], sub: [Span::default(); 16] };
+        assert!(p.decode_common());
+        assert_eq!(Ok(p.clone()), decode_with::<false>(DYN));
+        assert!(p.napas_common().is_some());
+        assert_eq!(p.vietqr(), p.vietqr_general());
+    }
+
     #[test]
     fn lowercase_crc_accepted() {
         let lower = DYN.replace("2E2E", "2e2e");
@@ -679,10 +720,7 @@ mod tests {
     #[test]
     fn structural_errors() {
         assert_eq!(decode(""), Err(DecodeError::Empty));
-        assert!(matches!(
-            decode("0002016304"),
-            Err(DecodeError::MissingCrc | DecodeError::Malformed { .. })
-        ));
+        assert!(matches!(decode("0002016304"), Err(DecodeError::MissingCrc | DecodeError::Malformed { .. })));
         let e = decode("0102110002016304ABCD");
         assert!(e.is_err());
     }

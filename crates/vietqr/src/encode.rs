@@ -4,7 +4,9 @@
 //! ascending order at every level (`00 01 38 53 54 58 62 63`), `01` = `12` exactly
 //! when an amount is given, `38` = NAPAS GUID + (BIN, account) + service code,
 //! uppercase CRC. The purpose (`62.08`) is folded to ASCII and capped at 25
-//! characters. Everything is written into one pre-sized `String`.
+//! characters. Everything is written into a stack buffer and copied once into a
+//! `String` of the exact length; the CRC state after the constant 14-byte prefix is
+//! precomputed.
 
 use std::borrow::Cow;
 
@@ -201,51 +203,44 @@ impl<'a> Transfer<'a> {
         let org_len = 10 + 4 + account.len();
         let mai_len = 14 + 4 + org_len + 12;
         // Everything is written into a stack buffer (at most 238 bytes), then copied
-        // once into `out`: no per-piece capacity checks.
-        let mut w = Writer::new();
-        w.put(if v.amount.is_some() {
-            b"00020101021238"
-        } else {
-            b"00020101021138"
-        });
-        w.two(mai_len);
-        w.put(b"0010A00000072701");
-        w.two(org_len);
-        w.put(b"0006");
-        w.copy(self.bin.as_bytes());
-        w.put(b"01");
-        w.two(account.len());
-        w.copy(account);
-        w.put(if self.card {
-            b"0208QRIBFTTC5303704"
-        } else {
-            b"0208QRIBFTTA5303704"
-        });
-        if let Some(a) = v.amount {
-            w.put(b"54");
-            w.number(a);
+        // once into `out`. The write position is a plain local, so it stays in a
+        // register across the copies.
+        let mut buf = [0u8; 256];
+        let b = &mut buf;
+        let mut at = put(b, 0, if v.amount.is_some() { b"00020101021238" } else { b"00020101021138" });
+        at = two(b, at, mai_len);
+        at = put(b, at, b"0010A00000072701");
+        at = two(b, at, org_len);
+        at = put(b, at, b"0006");
+        at = put_short(b, at, self.bin.as_bytes());
+        at = put(b, at, b"01");
+        at = two(b, at, account.len());
+        at = put_short(b, at, account);
+        at = put(b, at, if self.card { b"0208QRIBFTTC5303704" } else { b"0208QRIBFTTA5303704" });
+        if let Some((a, digits)) = v.amount {
+            at = put(b, at, b"54");
+            at = number(b, at, a, digits);
         }
-        w.put(b"5802VN");
+        at = put(b, at, b"5802VN");
         if v.add_len > 0 {
-            w.put(b"62");
-            w.two(v.add_len);
-            for (id, val) in v.additional() {
-                w.two(usize::from(id));
-                w.two(val.len());
-                w.copy(val.as_bytes());
+            at = put(b, at, b"62");
+            at = two(b, at, v.add_len);
+            let [f1, f3, f5, f7] = v.fields;
+            for (id, val) in [(1, f1), (3, f3), (5, f5), (7, f7), (8, v.purpose.as_deref())] {
+                if let Some(val) = val {
+                    at = two(b, at, id);
+                    at = two(b, at, val.len());
+                    at = put_short(b, at, val.as_bytes());
+                }
             }
         }
-        w.put(b"6304");
+        at = put(b, at, b"6304");
         // The first 14 bytes are one of two constants whose CRC state is precomputed.
-        let state = if v.amount.is_some() {
-            DYNAMIC_PREFIX_CRC
-        } else {
-            STATIC_PREFIX_CRC
-        };
-        let c = crc::update(state, &w.buf[14..w.len]);
-        w.put(&crc::to_hex(c));
+        let state = if v.amount.is_some() { DYNAMIC_PREFIX_CRC } else { STATIC_PREFIX_CRC };
+        let c = crc::update(state, &b[14..at]);
+        at = put(b, at, &crc::to_hex(c));
         // All pieces are validated ASCII, so this never fails.
-        out.push_str(core::str::from_utf8(&w.buf[..w.len]).unwrap_or_default());
+        out.push_str(core::str::from_utf8(&b[..at]).unwrap_or_default());
     }
 
     fn validated(&self) -> Result<Validated<'a>, EncodeError> {
@@ -265,22 +260,16 @@ impl<'a> Transfer<'a> {
         match self.amount {
             Some(0) => return Err(EncodeError::ZeroAmount),
             Some(amount) if amount >= self.limit => {
-                return Err(EncodeError::OverLimit {
-                    amount,
-                    limit: self.limit,
-                });
+                return Err(EncodeError::OverLimit { amount, limit: self.limit });
             }
             _ => {}
         }
         let purpose = match self.purpose {
             // Printable ASCII has nothing to fold, and its only whitespace is ' '.
             Some(p) if all_in(p.as_bytes(), PRINTABLE) => {
-                let f = p.trim_matches(' ');
+                let f = p.trim_ascii();
                 if f.len() > MAX_ADDITIONAL_CHARS {
-                    return Err(EncodeError::TooLong {
-                        field: "purpose",
-                        chars: f.len(),
-                    });
+                    return Err(EncodeError::TooLong { field: "purpose", chars: f.len() });
                 }
                 Some(Cow::Borrowed(f)).filter(|f| !f.is_empty())
             }
@@ -288,41 +277,35 @@ impl<'a> Transfer<'a> {
                 let f = fold::to_ascii(p.trim());
                 let chars = f.len();
                 if chars > MAX_ADDITIONAL_CHARS {
-                    return Err(EncodeError::TooLong {
-                        field: "purpose",
-                        chars,
-                    });
+                    return Err(EncodeError::TooLong { field: "purpose", chars });
                 }
                 Some(f).filter(|f| !f.is_empty())
             }
             None => None,
         };
-        let mut v = Validated {
-            amount: self.amount,
-            fields: [
-                check_label("bill number", self.bill_number)?,
-                check_label("store label", self.store)?,
-                check_label("reference label", self.reference)?,
-                check_label("terminal label", self.terminal)?,
-            ],
-            purpose,
-            add_len: 0,
-            len: 0,
-        };
-        let add_len: usize = v.additional().map(|(_, s)| 4 + s.len()).sum();
+        let fields = [
+            check_label("bill number", self.bill_number)?,
+            check_label("store label", self.store)?,
+            check_label("reference label", self.reference)?,
+            check_label("terminal label", self.terminal)?,
+        ];
+        let add_len = fields.iter().map(|f| f.map_or(0, |f| 4 + f.len())).sum::<usize>()
+            + purpose.as_deref().map_or(0, |p| 4 + p.len());
         if add_len > 99 {
             return Err(EncodeError::AdditionalDataTooLong(add_len));
         }
-        v.add_len = add_len;
-        // 00 01 38 (header and GUID, 36) + 38.01 (14 + account) + 38.02 53 58 63 (33)
-        // + 54 + 62.
-        v.len = 36 + 14 + acc.len() + 33;
-        if let Some(a) = self.amount {
-            v.len += 4 + a.ilog10() as usize + 1;
+        // 00 and 01 (12), 38's header (4), GUID (14), 38.01's header (4), BIN (10),
+        // the account's header (4) and the account, service (12), 53 (7), 58 (6) and
+        // 63 (8); then 54 and 62 when present.
+        let mut len = 81 + acc.len();
+        let amount = self.amount.map(|a| (a, decimal_digits(a)));
+        if let Some((_, digits)) = amount {
+            len += 4 + digits;
         }
         if add_len > 0 {
-            v.len += 4 + add_len;
+            len += 4 + add_len;
         }
+        let v = Validated { amount, fields, purpose, add_len, len };
         Ok(v)
     }
 }
@@ -330,63 +313,67 @@ impl<'a> Transfer<'a> {
 /// Two-digit decimal strings `00`–`99`, back to back.
 const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
-/// A fixed stack buffer big enough for any valid transfer (at most 238 bytes).
-struct Writer {
-    buf: [u8; 256],
-    len: usize,
+/// Writes `s` at `buf[at..]`, returning the position after it.
+#[inline(always)]
+fn put(buf: &mut [u8; 256], at: usize, s: &[u8]) -> usize {
+    buf[at..at + s.len()].copy_from_slice(s);
+    at + s.len()
 }
 
-impl Writer {
-    #[inline(always)]
-    fn new() -> Self {
-        Self {
-            buf: [0; 256],
-            len: 0,
+/// [`put`] for a short piece of unknown length (at most 32 bytes, as every validated
+/// input is): two overlapping fixed-size copies instead of a `memcpy` call.
+#[inline(always)]
+fn put_short(buf: &mut [u8; 256], at: usize, s: &[u8]) -> usize {
+    let n = s.len();
+    match n {
+        16..=32 => {
+            buf[at..at + 16].copy_from_slice(&s[..16]);
+            buf[at + n - 16..at + n].copy_from_slice(&s[n - 16..]);
+        }
+        8..=15 => {
+            buf[at..at + 8].copy_from_slice(&s[..8]);
+            buf[at + n - 8..at + n].copy_from_slice(&s[n - 8..]);
+        }
+        4..=7 => {
+            buf[at..at + 4].copy_from_slice(&s[..4]);
+            buf[at + n - 4..at + n].copy_from_slice(&s[n - 4..]);
+        }
+        _ => {
+            for (d, &c) in buf[at..at + n].iter_mut().zip(s) {
+                *d = c;
+            }
         }
     }
+    at + n
+}
 
-    /// Appends a constant piece (length known at compile time).
-    #[inline(always)]
-    fn put<const N: usize>(&mut self, s: &[u8; N]) {
-        self.buf[self.len..self.len + N].copy_from_slice(s);
-        self.len += N;
-    }
+/// Writes `n` (< 100) as two digits at `buf[at..]`, returning the position after.
+#[inline(always)]
+fn two(buf: &mut [u8; 256], at: usize, n: usize) -> usize {
+    let i = 2 * (n % 100);
+    put(buf, at, &[PAIRS[i], PAIRS[i + 1]])
+}
 
-    /// Appends a variable piece.
-    #[inline(always)]
-    fn copy(&mut self, s: &[u8]) {
-        self.buf[self.len..self.len + s.len()].copy_from_slice(s);
-        self.len += s.len();
+/// Writes a positive `n` of `digits` decimal digits as a length (two digits) and
+/// the digits at `buf[at..]`, returning the position after.
+#[inline(always)]
+fn number(buf: &mut [u8; 256], at: usize, mut n: u64, digits: usize) -> usize {
+    let end = two(buf, at, digits) + digits;
+    let mut i = end;
+    // Two digits at a time, from the end.
+    while n >= 100 {
+        let r = 2 * (n % 100) as usize;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[r..r + 2]);
     }
-
-    /// Appends `n` (< 100) as two digits.
-    #[inline(always)]
-    fn two(&mut self, n: usize) {
-        let i = 2 * (n % 100);
-        self.put(&[PAIRS[i], PAIRS[i + 1]]);
+    if n >= 10 {
+        let r = 2 * n as usize;
+        buf[i - 2..i].copy_from_slice(&PAIRS[r..r + 2]);
+    } else {
+        buf[i - 1] = b'0' + n as u8;
     }
-
-    /// Appends a positive `n` as a length (two digits) and its decimal digits.
-    #[inline(always)]
-    fn number(&mut self, mut n: u64) {
-        let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
-        self.two(digits);
-        let mut i = self.len + digits;
-        self.len = i;
-        // Two digits at a time, from the end.
-        while n >= 100 {
-            let r = 2 * (n % 100) as usize;
-            n /= 100;
-            i -= 2;
-            self.buf[i..i + 2].copy_from_slice(&PAIRS[r..r + 2]);
-        }
-        if n >= 10 {
-            let r = 2 * n as usize;
-            self.buf[i - 2..i].copy_from_slice(&PAIRS[r..r + 2]);
-        } else {
-            self.buf[i - 1] = b'0' + n as u8;
-        }
-    }
+    end
 }
 
 /// CRC register after the constant prefix `00020101021138` (static codes).
@@ -396,7 +383,8 @@ const DYNAMIC_PREFIX_CRC: u16 = crc::crc16_const(b"00020101021238");
 
 /// Validated optional parts of a transfer.
 struct Validated<'a> {
-    amount: Option<u64>,
+    /// The amount and its number of digits.
+    amount: Option<(u64, usize)>,
     /// `62.01`, `62.03`, `62.05`, `62.07`.
     fields: [Option<&'a str>; 4],
     purpose: Option<Cow<'a, str>>,
@@ -406,15 +394,15 @@ struct Validated<'a> {
     len: usize,
 }
 
-impl Validated<'_> {
-    /// The `62` sub-fields in ascending ID order.
-    fn additional(&self) -> impl Iterator<Item = (u8, &str)> {
-        [1u8, 3, 5, 7]
-            .into_iter()
-            .zip(self.fields)
-            .filter_map(|(id, v)| Some((id, v?)))
-            .chain(self.purpose.as_deref().map(|p| (8, p)))
+/// Number of decimal digits of `n`.
+#[inline]
+fn decimal_digits(mut n: u64) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
     }
+    d
 }
 
 /// Class bit of ASCII digits.
@@ -434,11 +422,7 @@ const fn classes() -> [u8; 256] {
         let c = b as u8;
         t[b] = PRINTABLE
             | if c.is_ascii_digit() { DIGIT } else { 0 }
-            | if c.is_ascii_alphanumeric() || c == b'-' {
-                ACCOUNT
-            } else {
-                0
-            };
+            | if c.is_ascii_alphanumeric() || c == b'-' { ACCOUNT } else { 0 };
         b += 1;
     }
     t
@@ -450,10 +434,7 @@ fn all_in(s: &[u8], class: u8) -> bool {
     s.iter().fold(class, |m, &c| m & CLASS[usize::from(c)]) == class
 }
 
-fn check_label<'a>(
-    field: &'static str,
-    v: Option<&'a str>,
-) -> Result<Option<&'a str>, EncodeError> {
+fn check_label<'a>(field: &'static str, v: Option<&'a str>) -> Result<Option<&'a str>, EncodeError> {
     let Some(v) = v.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -461,10 +442,7 @@ fn check_label<'a>(
         return Err(EncodeError::NotAscii { field });
     }
     if v.len() > MAX_ADDITIONAL_CHARS {
-        return Err(EncodeError::TooLong {
-            field,
-            chars: v.len(),
-        });
+        return Err(EncodeError::TooLong { field, chars: v.len() });
     }
     Ok(Some(v))
 }
@@ -476,9 +454,7 @@ mod tests {
     #[test]
     fn official_examples() {
         assert_eq!(
-            Transfer::to_card("970403", "9704031101234567")
-                .encode()
-                .unwrap(),
+            Transfer::to_card("970403", "9704031101234567").encode().unwrap(),
             "00020101021138600010A00000072701300006970403011697040311012345670208QRIBFTTC53037045802VN63044F52"
         );
         assert_eq!(
@@ -495,89 +471,98 @@ mod tests {
     #[test]
     fn validation() {
         let t = Transfer::to_account("970436", "0123456789");
-        assert!(matches!(
-            Transfer::to_account("97043", "1").encode(),
-            Err(EncodeError::InvalidBin(_))
-        ));
-        assert!(matches!(
-            Transfer::to_account("970436", "").encode(),
-            Err(EncodeError::InvalidAccount(_))
-        ));
+        assert!(matches!(Transfer::to_account("97043", "1").encode(), Err(EncodeError::InvalidBin(_))));
+        assert!(matches!(Transfer::to_account("970436", "").encode(), Err(EncodeError::InvalidAccount(_))));
         assert!(matches!(
             Transfer::to_account("970436", "12345678901234567890").encode(),
             Err(EncodeError::InvalidAccount(_))
         ));
-        assert!(matches!(
-            Transfer::to_account("970436", "12 34").encode(),
-            Err(EncodeError::InvalidAccount(_))
-        ));
-        assert!(matches!(
-            Transfer::to_card("970436", "1234A").encode(),
-            Err(EncodeError::InvalidCard(_))
-        ));
+        assert!(matches!(Transfer::to_account("970436", "12 34").encode(), Err(EncodeError::InvalidAccount(_))));
+        assert!(matches!(Transfer::to_card("970436", "1234A").encode(), Err(EncodeError::InvalidCard(_))));
         assert_eq!(t.clone().amount(0).encode(), Err(EncodeError::ZeroAmount));
         assert!(t.clone().amount(499_999_999).encode().is_ok());
         assert_eq!(
             t.clone().amount(500_000_000).encode(),
-            Err(EncodeError::OverLimit {
-                amount: 500_000_000,
-                limit: 500_000_000
-            })
+            Err(EncodeError::OverLimit { amount: 500_000_000, limit: 500_000_000 })
         );
-        assert!(
-            t.clone()
-                .amount(600_000_000)
-                .limit(1_000_000_000)
-                .encode()
-                .is_ok()
-        );
+        assert!(t.clone().amount(600_000_000).limit(1_000_000_000).encode().is_ok());
         assert_eq!(
-            t.clone()
-                .purpose("Nộp phí hồ sơ đăng ký đất đai lần hai")
-                .encode(),
-            Err(EncodeError::TooLong {
-                field: "purpose",
-                chars: 37
-            })
+            t.clone().purpose("Nộp phí hồ sơ đăng ký đất đai lần hai").encode(),
+            Err(EncodeError::TooLong { field: "purpose", chars: 37 })
         );
-        assert_eq!(
-            t.clone().terminal("Sạp 12").encode(),
-            Err(EncodeError::NotAscii {
-                field: "terminal label"
-            })
-        );
+        assert_eq!(t.clone().terminal("Sạp 12").encode(), Err(EncodeError::NotAscii { field: "terminal label" }));
         let long = "A".repeat(25);
         assert!(matches!(
-            t.clone()
-                .bill_number(&long)
-                .store(&long)
-                .reference(&long)
-                .purpose(&long)
-                .encode(),
+            t.clone().bill_number(&long).store(&long).reference(&long).purpose(&long).encode(),
             Err(EncodeError::AdditionalDataTooLong(116))
         ));
     }
 
     #[test]
     fn purpose_is_folded_and_empty_omitted() {
-        let p = Transfer::to_account("970436", "0123456789")
-            .purpose("Học phí Đợt 1")
-            .encode()
-            .unwrap();
+        let p = Transfer::to_account("970436", "0123456789").purpose("Học phí Đợt 1").encode().unwrap();
         assert!(p.contains("0813Hoc phi Dot 1"), "{p}");
-        let p = Transfer::to_account("970436", "0123456789")
-            .purpose("  ")
-            .encode()
-            .unwrap();
+        let p = Transfer::to_account("970436", "0123456789").purpose("  ").encode().unwrap();
         assert_eq!(crate::decode(&p).unwrap().get(62), None, "{p}");
+    }
+
+    proptest::proptest! {
+        /// The printable-ASCII shortcut for the purpose gives what folding gives.
+        #[test]
+        fn printable_purpose_shortcut_matches_folding(p in "[ -~]{0,30}") {
+            proptest::prop_assert_eq!(fold::to_ascii(p.trim()), p.trim_ascii());
+            let encoded = Transfer::to_account("970436", "0123456789").purpose(&p).encode();
+            let folded = fold::to_ascii(p.trim());
+            match encoded {
+                Ok(e) if folded.is_empty() => proptest::prop_assert!(!e.contains("62")),
+                Ok(e) => {
+                    let tail = format!("08{:02}{folded}6304", folded.len());
+                    proptest::prop_assert!(e.contains(&tail), "{}", e);
+                }
+                Err(e) => proptest::prop_assert_eq!(
+                    e,
+                    EncodeError::TooLong { field: "purpose", chars: folded.len() }
+                ),
+            }
+        }
+
+        /// Lengths, amounts and labels of every size are written where the decoder
+        /// finds them.
+        #[test]
+        fn pieces_of_every_length_round_trip(
+            account in "[A-Za-z0-9-]{1,19}",
+            amount in proptest::option::of(1u64..NAPAS_PER_TRANSACTION_LIMIT),
+            bill in proptest::option::of("[ -~]{1,25}"),
+            terminal in proptest::option::of("[A-Z0-9]{1,25}"),
+        ) {
+            let mut t = Transfer::to_account("970436", &account);
+            if let Some(a) = amount {
+                t = t.amount(a);
+            }
+            if let Some(b) = &bill {
+                t = t.bill_number(b);
+            }
+            if let Some(x) = &terminal {
+                t = t.terminal(x);
+            }
+            match t.encode() {
+                Ok(e) => {
+                    let q = crate::decode_vietqr(&e).unwrap();
+                    proptest::prop_assert_eq!(q.account, account.as_str());
+                    proptest::prop_assert_eq!(q.amount.map(|v| v.0), amount);
+                    proptest::prop_assert_eq!(q.additional.bill_number, bill.as_deref());
+                    proptest::prop_assert_eq!(q.additional.terminal, terminal.as_deref());
+                    proptest::prop_assert_eq!(Ok(e.len()), t.validated().map(|v| v.len));
+                }
+                Err(e) => proptest::prop_assert!(matches!(e, EncodeError::AdditionalDataTooLong(_))),
+            }
+        }
     }
 
     #[test]
     fn encode_into_appends() {
         let mut s = String::from("x");
-        Transfer::to_account("970436", "0123456789")
-            .encode_into(&mut s)
-            .unwrap();
+        Transfer::to_account("970436", "0123456789").encode_into(&mut s).unwrap();
         assert!(s.starts_with("x000201"));
         assert!(crate::decode(&s[1..]).is_ok());
     }

@@ -35,19 +35,12 @@ const GROUPS: &[(char, &str)] = &[
 #[must_use]
 pub fn fold_char(c: char) -> Option<char> {
     if c.is_ascii() {
-        return if c.is_ascii_control() {
-            (c == '\t' || c == '\n' || c == '\r').then_some(' ')
-        } else {
-            Some(c)
-        };
+        return if c.is_ascii_control() { (c == '\t' || c == '\n' || c == '\r').then_some(' ') } else { Some(c) };
     }
     if c.is_whitespace() {
         return Some(' ');
     }
-    GROUPS
-        .iter()
-        .find(|(_, set)| set.contains(c))
-        .map(|&(base, _)| base)
+    GROUPS.iter().find(|(_, set)| set.contains(c)).map(|&(base, _)| base)
 }
 
 /// Folds `s` to printable ASCII; borrows when there is nothing to change.

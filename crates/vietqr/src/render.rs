@@ -85,13 +85,7 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self {
-            ec: None,
-            module_px: 8,
-            quiet_zone: 4,
-            caption: None,
-            logo: None,
-        }
+        Self { ec: None, module_px: 8, quiet_zone: 4, caption: None, logo: None }
     }
 }
 
@@ -131,24 +125,13 @@ struct Matrix {
 
 fn matrix(payload: &str, ec: EcLevel) -> Result<Matrix, RenderError> {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), ec.to_qr())?;
-    Ok(Matrix {
-        width: code.width(),
-        dark: code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect(),
-    })
+    Ok(Matrix { width: code.width(), dark: code.to_colors().into_iter().map(|c| c == Color::Dark).collect() })
 }
 
 /// Side of the logo box in modules: at most 20 % of the symbol, odd so it centres.
 fn logo_modules(width: usize) -> usize {
     let s = width / 5;
-    if s.is_multiple_of(2) {
-        s.saturating_sub(1)
-    } else {
-        s
-    }
+    if s.is_multiple_of(2) { s.saturating_sub(1) } else { s }
 }
 
 fn xml_escape(s: &str) -> String {
@@ -169,11 +152,7 @@ fn base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -195,19 +174,10 @@ pub fn to_svg(payload: &str, opts: &RenderOptions) -> Result<String, RenderError
     let q = opts.quiet_zone.max(4) as usize;
     let px = opts.module_px.max(1) as usize;
     let side = (m.width + 2 * q) * px;
-    let lines = opts
-        .caption
-        .as_ref()
-        .map(Caption::lines)
-        .unwrap_or_default();
+    let lines = opts.caption.as_ref().map(Caption::lines).unwrap_or_default();
     let font = 2 * px + px / 2;
     let line_h = font + px;
-    let height = side
-        + if lines.is_empty() {
-            0
-        } else {
-            lines.len() * line_h + px
-        };
+    let height = side + if lines.is_empty() { 0 } else { lines.len() * line_h + px };
     let mut s = String::with_capacity(m.width * m.width * 8 + 512);
     let _ = write!(
         s,
@@ -280,11 +250,7 @@ fn decode_logo(png_bytes: &[u8]) -> Result<Rgba, RenderError> {
             _ => [255; 4],
         })
         .collect();
-    Ok(Rgba {
-        width: info.width as usize,
-        height: info.height as usize,
-        px,
-    })
+    Ok(Rgba { width: info.width as usize, height: info.height as usize, px })
 }
 
 /// Renders `payload` as a PNG file (the caption, if any, is not drawn).

@@ -18,18 +18,12 @@ pub struct FieldPath {
 
 impl FieldPath {
     /// The path of the whole payload (no ID).
-    pub const ROOT: Self = Self {
-        ids: [0; 3],
-        depth: 0,
-    };
+    pub const ROOT: Self = Self { ids: [0; 3], depth: 0 };
 
     /// A root-level field.
     #[must_use]
     pub const fn root(id: u8) -> Self {
-        Self {
-            ids: [id, 0, 0],
-            depth: 1,
-        }
+        Self { ids: [id, 0, 0], depth: 1 }
     }
 
     /// The path of sub-field `id` of this field. Paths deeper than three levels keep
@@ -94,9 +88,7 @@ pub fn nesting(path: &FieldPath, guid: Option<&str>) -> Nesting {
         [26..=51 | 62 | 64] => Nesting::Template,
         [80..=99] => Nesting::MaybeTemplate,
         [62, 50..=99] => Nesting::MaybeTemplate,
-        [26..=51, 1] if guid.is_some_and(|g| g.eq_ignore_ascii_case(crate::NAPAS_GUID)) => {
-            Nesting::Template
-        }
+        [26..=51, 1] if guid.is_some_and(|g| g.eq_ignore_ascii_case(crate::NAPAS_GUID)) => Nesting::Template,
         _ => Nesting::Value,
     }
 }
@@ -157,34 +149,19 @@ impl<'a> TlvIter<'a> {
     /// Iterates over a whole string (a payload or a template value on its own).
     #[must_use]
     pub fn new(text: &'a str) -> Self {
-        Self {
-            text,
-            pos: 0,
-            end: text.len(),
-            ascii: text.is_ascii(),
-        }
+        Self { text, pos: 0, end: text.len(), ascii: text.is_ascii() }
     }
 
     /// Iterates over a whole string whose ASCII-ness is already known.
     pub(crate) fn new_with(text: &'a str, ascii: bool) -> Self {
-        Self {
-            text,
-            pos: 0,
-            end: text.len(),
-            ascii,
-        }
+        Self { text, pos: 0, end: text.len(), ascii }
     }
 
     /// Iterates over the value of `tlv`, a field of `text`, keeping absolute offsets.
     /// `ascii` says whether `text` is known to be pure ASCII.
     #[must_use]
     pub fn nested(text: &'a str, tlv: &Tlv<'a>, ascii: bool) -> Self {
-        Self {
-            text,
-            pos: tlv.value_offset,
-            end: tlv.value_offset + tlv.value.len(),
-            ascii,
-        }
+        Self { text, pos: tlv.value_offset, end: tlv.value_offset + tlv.value.len(), ascii }
     }
 
     fn fail(&mut self, id: Option<u8>, kind: TlvErrorKind) -> Option<Result<Tlv<'a>, TlvError>> {
@@ -225,11 +202,7 @@ impl<'a> TlvIter<'a> {
     fn next_slow(&mut self) -> Option<Result<Tlv<'a>, TlvError>> {
         let bytes = self.text.as_bytes();
         if self.end - self.pos < 4 {
-            let id = if self.end - self.pos >= 2 {
-                two_digits(&bytes[self.pos..])
-            } else {
-                None
-            };
+            let id = if self.end - self.pos >= 2 { two_digits(&bytes[self.pos..]) } else { None };
             return self.fail(id, TlvErrorKind::TruncatedHeader);
         }
         let head = &bytes[self.pos..self.pos + 4];
@@ -244,26 +217,14 @@ impl<'a> TlvIter<'a> {
         let end = if self.ascii {
             if start + len > self.end {
                 let available = self.end - start;
-                return self.fail(
-                    Some(id),
-                    TlvErrorKind::Overrun {
-                        declared: len,
-                        available,
-                    },
-                );
+                return self.fail(Some(id), TlvErrorKind::Overrun { declared: len, available });
             }
             start + len
         } else {
             match advance_chars(self.text, start, self.end, len) {
                 Ok(e) => e,
                 Err(available) => {
-                    return self.fail(
-                        Some(id),
-                        TlvErrorKind::Overrun {
-                            declared: len,
-                            available,
-                        },
-                    );
+                    return self.fail(Some(id), TlvErrorKind::Overrun { declared: len, available });
                 }
             }
         };
@@ -272,12 +233,7 @@ impl<'a> TlvIter<'a> {
 
     #[inline(always)]
     fn take(&mut self, id: u8, start: usize, end: usize) -> Tlv<'a> {
-        let tlv = Tlv {
-            id,
-            value: &self.text[start..end],
-            offset: self.pos,
-            value_offset: start,
-        };
+        let tlv = Tlv { id, value: &self.text[start..end], offset: self.pos, value_offset: start };
         self.pos = end;
         tlv
     }
@@ -294,12 +250,8 @@ impl<'a> Iterator for TlvIter<'a> {
         // Fast path: ASCII text, a complete header of four digits, a value that fits.
         if self.ascii && self.end - self.pos >= 4 {
             let h = &self.text.as_bytes()[self.pos..self.pos + 4];
-            let d = [
-                h[0].wrapping_sub(b'0'),
-                h[1].wrapping_sub(b'0'),
-                h[2].wrapping_sub(b'0'),
-                h[3].wrapping_sub(b'0'),
-            ];
+            let d =
+                [h[0].wrapping_sub(b'0'), h[1].wrapping_sub(b'0'), h[2].wrapping_sub(b'0'), h[3].wrapping_sub(b'0')];
             if d.iter().all(|&x| x < 10) {
                 let id = d[0] * 10 + d[1];
                 let start = self.pos + 4;
@@ -352,23 +304,13 @@ pub(crate) fn scan<E>(
             p = stop;
         }
         // Malformed: let the general iterator name the error, from where we stopped.
-        let mut it = TlvIter {
-            text,
-            pos: p,
-            end,
-            ascii,
-        };
+        let mut it = TlvIter { text, pos: p, end, ascii };
         return match it.find_map(Result::err) {
             Some(e) => Err(malformed(e)),
             None => Ok(()),
         };
     }
-    let it = TlvIter {
-        text,
-        pos,
-        end,
-        ascii,
-    };
+    let it = TlvIter { text, pos, end, ascii };
     for r in it {
         match r {
             Ok(t) => visit(t.id, t.value_offset, t.value_offset + t.value.len())?,
@@ -382,10 +324,7 @@ pub(crate) fn scan<E>(
 /// Malformed text simply ends the search.
 #[must_use]
 pub fn find(template: &str, id: u8) -> Option<&str> {
-    TlvIter::new(template)
-        .map_while(Result::ok)
-        .find(|t| t.id == id)
-        .map(|t| t.value)
+    TlvIter::new(template).map_while(Result::ok).find(|t| t.id == id).map(|t| t.value)
 }
 
 /// Whether `text` is, as a whole, well-formed TLV.
@@ -398,11 +337,7 @@ pub fn is_well_formed(text: &str) -> bool {
 #[inline]
 #[must_use]
 pub fn char_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().count()
-    }
+    if s.is_ascii() { s.len() } else { s.chars().count() }
 }
 
 #[cfg(test)]
@@ -413,10 +348,7 @@ mod tests {
     fn iterates_and_reports_offsets() {
         let v: Vec<_> = TlvIter::new("000201010211").map(Result::unwrap).collect();
         assert_eq!(v.len(), 2);
-        assert_eq!(
-            (v[1].id, v[1].value, v[1].offset, v[1].value_offset),
-            (1, "11", 6, 10)
-        );
+        assert_eq!((v[1].id, v[1].value, v[1].offset, v[1].value_offset), (1, "11", 6, 10));
     }
 
     #[test]
@@ -432,13 +364,7 @@ mod tests {
         let e = TlvIter::new("0002010105").find_map(Result::err).unwrap();
         assert_eq!(e.offset, 6);
         assert_eq!(e.id, Some(1));
-        assert_eq!(
-            e.kind,
-            TlvErrorKind::Overrun {
-                declared: 5,
-                available: 0
-            }
-        );
+        assert_eq!(e.kind, TlvErrorKind::Overrun { declared: 5, available: 0 });
         let e = TlvIter::new("0002010x").find_map(Result::err).unwrap();
         assert_eq!(e.kind, TlvErrorKind::TruncatedHeader);
         let e = TlvIter::new("00020101xab").find_map(Result::err).unwrap();
@@ -446,21 +372,12 @@ mod tests {
         let e = TlvIter::new("x0020100").find_map(Result::err).unwrap();
         assert_eq!((e.offset, e.kind), (0, TlvErrorKind::BadId));
         let e = TlvIter::new("0003Đứ").find_map(Result::err).unwrap();
-        assert_eq!(
-            e.kind,
-            TlvErrorKind::Overrun {
-                declared: 3,
-                available: 2
-            }
-        );
+        assert_eq!(e.kind, TlvErrorKind::Overrun { declared: 3, available: 2 });
     }
 
     #[test]
     fn paths_display_dotted() {
-        assert_eq!(
-            FieldPath::root(38).child(1).child(0).to_string(),
-            "38.01.00"
-        );
+        assert_eq!(FieldPath::root(38).child(1).child(0).to_string(), "38.01.00");
         assert_eq!(FieldPath::ROOT.to_string(), "payload");
     }
 

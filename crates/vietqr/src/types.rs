@@ -20,13 +20,17 @@ impl Bin {
     ///
     /// # Errors
     /// [`InvalidBin`] for anything else.
+    /// Parses a BIN and looks its bank up in one pass over the digits.
+    #[inline]
+    pub(crate) fn parse_with_bank(s: &str) -> Option<(Self, Option<&'static Bank>)> {
+        let b: [u8; 6] = s.as_bytes().try_into().ok()?;
+        let key = banks::bin_key(&b)?;
+        Some((Self(b), banks::by_key(key)))
+    }
+
     pub fn parse(s: &str) -> Result<Self, InvalidBin> {
         let b: [u8; 6] = s.as_bytes().try_into().map_err(|_| InvalidBin)?;
-        if b.iter().all(u8::is_ascii_digit) {
-            Ok(Self(b))
-        } else {
-            Err(InvalidBin)
-        }
+        if b.iter().all(u8::is_ascii_digit) { Ok(Self(b)) } else { Err(InvalidBin) }
     }
 
     /// The six digits.

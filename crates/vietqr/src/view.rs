@@ -96,14 +96,25 @@ impl<'a> VietQr<'a> {
     }
 }
 
+/// What [`Payload::vietqr`] takes from the common case, besides field `62`.
+pub(crate) struct Common<'a> {
+    bin: Bin,
+    bank: Option<&'static Bank>,
+    account: &'a str,
+    service: Option<Service<'a>>,
+    initiation: Initiation,
+    amount: Option<Vnd>,
+    mcc: Option<&'a str>,
+    merchant_name: Option<&'a str>,
+    merchant_city: Option<&'a str>,
+}
+
 fn initiation(p: &Payload<'_>) -> Initiation {
-    p.get(1)
-        .and_then(Initiation::from_code)
-        .unwrap_or(if p.get(54).is_some() {
-            Initiation::Dynamic
-        } else {
-            Initiation::Static
-        })
+    p.get(1).and_then(Initiation::from_code).unwrap_or(if p.get(54).is_some() {
+        Initiation::Dynamic
+    } else {
+        Initiation::Static
+    })
 }
 
 impl<'a> Payload<'a> {
@@ -112,6 +123,28 @@ impl<'a> Payload<'a> {
     /// # Errors
     /// The first profile violation.
     pub fn vietqr(&self) -> Result<VietQr<'a>, DecodeError> {
+        // The common case builds the view right in the value returned.
+        match self.napas_common() {
+            Some(c) => Ok(VietQr {
+                bin: c.bin,
+                bank: c.bank,
+                account: c.account,
+                service: c.service,
+                initiation: c.initiation,
+                amount: c.amount,
+                currency: "704",
+                country: "VN",
+                mcc: c.mcc,
+                merchant_name: c.merchant_name,
+                merchant_city: c.merchant_city,
+                additional: AdditionalData::from_payload(self),
+            }),
+            None => self.vietqr_general(),
+        }
+    }
+
+    /// [`Self::vietqr`] for any payload, with precise errors.
+    pub(crate) fn vietqr_general(&self) -> Result<VietQr<'a>, DecodeError> {
         self.check_common()?;
         let napas = self.check_vietqr()?;
         let bin = napas.bin;
@@ -129,6 +162,77 @@ impl<'a> Payload<'a> {
             merchant_city: self.get(60),
             additional: AdditionalData::from_payload(self),
         })
+    }
+
+    /// The checks of [`Self::vietqr`] for the common case, in one pass and without
+    /// error reporting: an ASCII payload with `01`, `53` = `704`, `58` = `VN`, an
+    /// amount (if any) of plain digits, no tip or fee fields, and a NAPAS account.
+    /// `None` on anything else, which the general path then validates and reports;
+    /// otherwise the view built from it is the one the general path builds.
+    #[inline(always)]
+    pub(crate) fn napas_common(&self) -> Option<Common<'a>> {
+        if !self.is_ascii() || self.has(55) || self.has(56) || self.has(57) {
+            return None;
+        }
+        let initiation = match self.get(1)?.as_bytes() {
+            b"11" => Initiation::Static,
+            b"12" => Initiation::Dynamic,
+            _ => return None,
+        };
+        if self.get(53)? != "704" || self.get(58)? != "VN" {
+            return None;
+        }
+        let amount = match self.get(54) {
+            None => None,
+            Some(a) => {
+                let b = a.as_bytes();
+                if b.is_empty() || b.len() > 13 {
+                    return None;
+                }
+                let mut v = 0u64;
+                for &c in b {
+                    let d = c.wrapping_sub(b'0');
+                    if d > 9 {
+                        return None;
+                    }
+                    v = v * 10 + u64::from(d);
+                }
+                if v == 0 {
+                    return None;
+                }
+                Some(Vnd(v))
+            }
+        };
+        let mcc = self.get(52);
+        if mcc.is_some_and(|m| m.len() != 4 || !m.bytes().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+        // ASCII: characters are bytes.
+        let merchant_name = self.get(59);
+        let merchant_city = self.get(60);
+        if merchant_name.is_some_and(|n| n.is_empty() || n.len() > 25)
+            || merchant_city.is_some_and(|c| c.is_empty() || c.len() > 15)
+            || self.get(61).is_some_and(|c| c.len() > 10)
+        {
+            return None;
+        }
+        let guid = self.span(self.sub[sub::GUID])?;
+        if guid != NAPAS_GUID && !guid.eq_ignore_ascii_case(NAPAS_GUID) {
+            return None;
+        }
+        let (bin, bank) = Bin::parse_with_bank(self.span(self.sub[sub::BIN])?)?;
+        let account = self.span(self.sub[sub::ACCOUNT])?;
+        if account.is_empty() || account.len() > 19 {
+            return None;
+        }
+        let service = match self.span(self.sub[sub::SERVICE]) {
+            None => None,
+            Some(s) if !s.is_empty() && s.len() <= 10 && s.bytes().all(|c| c.is_ascii_alphanumeric()) => {
+                Some(Service::from_code(s))
+            }
+            Some(_) => return None,
+        };
+        Some(Common { bin, bank, account, service, initiation, amount, mcc, merchant_name, merchant_city })
     }
 
     /// Merchant account information (`02`–`51`) in ID order.
@@ -209,21 +313,12 @@ impl<'a> MerchantAccount<'a> {
         let merchant_id = subs().find(|s| s.id == 1).map(|s| {
             let path = crate::tlv::FieldPath::root(t.id).child(1);
             if nesting(&path, guid) == Nesting::Template {
-                TlvIter::nested(raw, &s, ascii)
-                    .map_while(Result::ok)
-                    .find(|x| x.id == 1)
-                    .map_or(s.value, |x| x.value)
+                TlvIter::nested(raw, &s, ascii).map_while(Result::ok).find(|x| x.id == 1).map_or(s.value, |x| x.value)
             } else {
                 s.value
             }
         });
-        Self {
-            id: t.id,
-            guid,
-            scheme,
-            merchant_id,
-            value: t.value,
-        }
+        Self { id: t.id, guid, scheme, merchant_id, value: t.value }
     }
 
     /// Sub-field `id` of this template (first level), if any.

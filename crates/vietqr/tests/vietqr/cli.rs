@@ -9,17 +9,11 @@ use crate::common::{EX_611, EX_613, with_crc};
 fn call(cmd: Command) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run(cmd, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
 fn decode(p: &str) -> (u8, String, String) {
-    call(Command::Decode {
-        payload: p.to_owned(),
-    })
+    call(Command::Decode { payload: p.to_owned() })
 }
 
 #[test]
@@ -42,10 +36,7 @@ fn decode_prints_the_contract_json() {
 
 #[test]
 fn decode_static_and_emvco_codes() {
-    let stall = vietqr::Transfer::to_account("971025", "PSP0123456")
-        .terminal("SAP-12")
-        .encode()
-        .unwrap();
+    let stall = vietqr::Transfer::to_account("971025", "PSP0123456").terminal("SAP-12").encode().unwrap();
     let (code, out, _) = decode(&stall);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -80,10 +71,7 @@ fn decode_static_and_emvco_codes() {
 fn invalid_payloads_exit_1_with_the_reason() {
     let (code, out, err) = decode(EX_611);
     assert_eq!((code, out.as_str()), (1, ""));
-    assert!(
-        err.starts_with("error: field 38.01 at offset 30 is a malformed template"),
-        "{err}"
-    );
+    assert!(err.starts_with("error: field 38.01 at offset 30 is a malformed template"), "{err}");
     let (code, _, err) = decode(&EX_613.replace("2E2E", "2E2F"));
     assert_eq!(code, 1);
     assert_eq!(err, "error: CRC mismatch: expected 2E2E, found 2E2F\n");
@@ -108,13 +96,7 @@ fn encode_cmd(bin: &str, account: &str) -> Command {
 #[test]
 fn encode_prints_the_payload() {
     let mut cmd = encode_cmd("970403", "0011012345678");
-    if let Command::Encode {
-        amount,
-        purpose,
-        bill_number,
-        ..
-    } = &mut cmd
-    {
+    if let Command::Encode { amount, purpose, bill_number, .. } = &mut cmd {
         *amount = Some(180_000);
         *purpose = Some("thanh toán đơn hàng".into());
         *bill_number = Some("NPS6869".into());
@@ -127,10 +109,7 @@ fn encode_prints_the_payload() {
     assert_eq!(call(card).1, format!("{}\n", crate::common::EX_612));
     let (code, out, err) = call(encode_cmd("97040", "1"));
     assert_eq!((code, out.as_str()), (1, ""));
-    assert_eq!(
-        err,
-        "error: the BIN must be exactly 6 digits, got \"97040\"\n"
-    );
+    assert_eq!(err, "error: the BIN must be exactly 6 digits, got \"97040\"\n");
 }
 
 #[test]
@@ -151,19 +130,9 @@ fn render_writes_svg_and_png() {
     }
     let svg = std::fs::read_to_string(dir.join("qr.svg")).unwrap();
     assert!(svg.contains("Sacombank") && svg.contains("NGUYEN VAN A") && svg.contains("180.000 đ"));
-    let bad = Command::Render {
-        payload: EX_613.into(),
-        out: dir.join("qr.gif"),
-        ec: None,
-        holder: None,
-    };
+    let bad = Command::Render { payload: EX_613.into(), out: dir.join("qr.gif"), ec: None, holder: None };
     assert_eq!(call(bad).0, 1);
-    let bad = Command::Render {
-        payload: EX_611.into(),
-        out: dir.join("x.svg"),
-        ec: None,
-        holder: None,
-    };
+    let bad = Command::Render { payload: EX_611.into(), out: dir.join("x.svg"), ec: None, holder: None };
     assert_eq!(call(bad).0, 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -195,20 +164,9 @@ fn command_parses_with_clap() {
         "T1",
     ])
     .unwrap();
-    assert!(matches!(
-        q.cmd,
-        Command::Encode {
-            amount: Some(180_000),
-            ..
-        }
-    ));
+    assert!(matches!(q.cmd, Command::Encode { amount: Some(180_000), .. }));
     let q = Qr::try_parse_from(["qr", "render", EX_613, "--out", "x.png"]).unwrap();
     assert!(matches!(q.cmd, Command::Render { .. }));
     let q = Qr::try_parse_from(["qr", "decode", EX_613]).unwrap();
-    assert_eq!(
-        q.cmd,
-        Command::Decode {
-            payload: EX_613.into()
-        }
-    );
+    assert_eq!(q.cmd, Command::Decode { payload: EX_613.into() });
 }

@@ -9,10 +9,7 @@ use crate::common::{EX_613, tlv, with_crc};
 
 fn napas(bin: &str, account: &str) -> String {
     let org = tlv(0, bin) + &tlv(1, account);
-    tlv(
-        38,
-        &(tlv(0, "A000000727") + &tlv(1, &org) + &tlv(2, "QRIBFTTA")),
-    )
+    tlv(38, &(tlv(0, "A000000727") + &tlv(1, &org) + &tlv(2, "QRIBFTTA")))
 }
 
 #[test]
@@ -64,18 +61,11 @@ fn lowercase_crc_zero_length_and_unknown_fields() {
         + &tlv(85, "not a template")
         + &tlv(86, &(tlv(0, "vn.example") + &tlv(1, "ABC")));
     let upper = with_crc(&body);
-    let lower = format!(
-        "{}{}",
-        &upper[..upper.len() - 4],
-        upper[upper.len() - 4..].to_lowercase()
-    );
+    let lower = format!("{}{}", &upper[..upper.len() - 4], upper[upper.len() - 4..].to_lowercase());
     let d = decode(&lower).unwrap();
     assert_eq!(d.get(70), Some("reserved"));
     assert_eq!(d.get(85), Some("not a template"));
-    assert_eq!(
-        d.template(86).map(|t| t.value).collect::<Vec<_>>(),
-        ["vn.example", "ABC"]
-    );
+    assert_eq!(d.template(86).map(|t| t.value).collect::<Vec<_>>(), ["vn.example", "ABC"]);
     let q = d.vietqr().unwrap();
     assert_eq!(q.additional.purpose, Some(""));
 }
@@ -107,34 +97,16 @@ fn structural_errors_name_field_and_offset() {
     // A malformed 62 template.
     let body = tlv(0, "01") + &napas("970436", "1") + "53037045802VN" + &tlv(62, "0899x");
     let e = decode(&with_crc(&body)).unwrap_err();
-    assert!(
-        matches!(e, DecodeError::MalformedTemplate { path, .. } if path == FieldPath::root(62)),
-        "{e}"
-    );
+    assert!(matches!(e, DecodeError::MalformedTemplate { path, .. } if path == FieldPath::root(62)), "{e}");
     // Duplicates.
     let body = tlv(0, "01") + &tlv(53, "704") + &tlv(53, "704");
     let e = decode(&with_crc(&body)).unwrap_err();
-    assert_eq!(
-        e,
-        DecodeError::Duplicate {
-            path: FieldPath::root(53),
-            offset: 13
-        }
-    );
+    assert_eq!(e, DecodeError::Duplicate { path: FieldPath::root(53), offset: 13 });
     assert_eq!(e.to_string(), "field 53 at offset 13 appears twice");
     // 00 not first, CRC not last, wrong format indicator.
-    assert_eq!(
-        decode(&with_crc(&(tlv(1, "11") + &tlv(0, "01")))),
-        Err(DecodeError::FormatIndicatorNotFirst)
-    );
-    assert_eq!(
-        decode(&(with_crc(&tlv(0, "01")) + "5802VN")),
-        Err(DecodeError::MissingCrc)
-    );
-    assert!(matches!(
-        decode(&with_crc(&tlv(0, "02"))),
-        Err(DecodeError::InvalidValue { .. })
-    ));
+    assert_eq!(decode(&with_crc(&(tlv(1, "11") + &tlv(0, "01")))), Err(DecodeError::FormatIndicatorNotFirst));
+    assert_eq!(decode(&(with_crc(&tlv(0, "01")) + "5802VN")), Err(DecodeError::MissingCrc));
+    assert!(matches!(decode(&with_crc(&tlv(0, "02"))), Err(DecodeError::InvalidValue { .. })));
     assert_eq!(decode("000201"), Err(DecodeError::MissingCrc));
 }
 
@@ -145,35 +117,20 @@ fn profiles() {
     assert_eq!(detect_profile(&p), Profile::VietQr);
     assert!(matches!(p.validate(Profile::VietQr), Ok(())));
     let e = p.validate(Profile::Emvco).unwrap_err();
-    assert_eq!(
-        e,
-        DecodeError::Missing {
-            path: FieldPath::root(52),
-            profile: Profile::Emvco
-        }
-    );
-    assert_eq!(
-        e.to_string(),
-        "field 52 is required by the emvco profile but missing"
-    );
+    assert_eq!(e, DecodeError::Missing { path: FieldPath::root(52), profile: Profile::Emvco });
+    assert_eq!(e.to_string(), "field 52 is required by the emvco profile but missing");
     // VietQR requires 01 and the NAPAS 38.
     let no01 = with_crc(&(tlv(0, "01") + &napas("970436", "1") + "53037045802VN"));
     assert_eq!(
         decode(&no01).unwrap().vietqr().unwrap_err(),
-        DecodeError::Missing {
-            path: FieldPath::root(1),
-            profile: Profile::VietQr
-        }
+        DecodeError::Missing { path: FieldPath::root(1), profile: Profile::VietQr }
     );
-    let bad_bin =
-        with_crc(&(tlv(0, "01") + &tlv(1, "11") + &napas("97043X", "1") + "53037045802VN"));
+    let bad_bin = with_crc(&(tlv(0, "01") + &tlv(1, "11") + &napas("97043X", "1") + "53037045802VN"));
     let e = decode(&bad_bin).unwrap().vietqr().unwrap_err();
     assert!(e.to_string().starts_with("field 38.01.00 at offset"), "{e}");
     let usd = with_crc(&(tlv(0, "01") + &tlv(1, "11") + &napas("970436", "1") + "53038405802VN"));
     assert!(decode(&usd).unwrap().vietqr().is_err());
-    let frac = with_crc(
-        &(tlv(0, "01") + &tlv(1, "12") + &napas("970436", "1") + "5303704540510.505802VN"),
-    );
+    let frac = with_crc(&(tlv(0, "01") + &tlv(1, "12") + &napas("970436", "1") + "5303704540510.505802VN"));
     assert!(decode(&frac).unwrap().vietqr().is_err());
 }
 

@@ -51,8 +51,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), 0..DICT.len()).prop_map(|(i, d)| Mutation::Insert(i, d)),
         (any::<usize>(), 1usize..6).prop_map(|(i, n)| Mutation::Delete(i, n)),
         any::<usize>().prop_map(Mutation::Truncate),
-        (any::<usize>(), any::<usize>(), 1usize..12)
-            .prop_map(|(a, b, n)| Mutation::Splice(a, b, n)),
+        (any::<usize>(), any::<usize>(), 1usize..12).prop_map(|(a, b, n)| Mutation::Splice(a, b, n)),
     ]
 }
 

@@ -68,17 +68,8 @@ proptest! {
 pub fn exercise(s: &str) {
     let Ok(p) = decode(s) else { return };
     // Root fields re-assemble exactly into the payload.
-    let rebuilt: String = p
-        .fields()
-        .map(|f| {
-            format!(
-                "{:02}{:02}{}",
-                f.id,
-                vietqr::tlv::char_len(f.value),
-                f.value
-            )
-        })
-        .collect();
+    let rebuilt: String =
+        p.fields().map(|f| format!("{:02}{:02}{}", f.id, vietqr::tlv::char_len(f.value), f.value)).collect();
     assert_eq!(rebuilt, s);
     let _ = p.validate(vietqr::Profile::Emvco);
     let _ = p.validate(vietqr::Profile::VietQr);

@@ -19,18 +19,11 @@ fn read_png(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
 fn scan(bytes: &[u8]) -> Vec<String> {
     let (w, h, px) = read_png(bytes);
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
-    img.detect_grids()
-        .into_iter()
-        .map(|g| g.decode().unwrap().1)
-        .collect()
+    img.detect_grids().into_iter().map(|g| g.decode().unwrap().1).collect()
 }
 
 fn payload() -> String {
-    Transfer::to_account("970436", "0123456789")
-        .amount(1_250_000)
-        .purpose("Nộp phí hồ sơ HP24A7K9Q")
-        .encode()
-        .unwrap()
+    Transfer::to_account("970436", "0123456789").amount(1_250_000).purpose("Nộp phí hồ sơ HP24A7K9Q").encode().unwrap()
 }
 
 #[test]
@@ -55,21 +48,13 @@ fn png_with_logo_scans_back_at_level_h() {
         let mut w = enc.write_header().unwrap();
         w.write_image_data(&[200, 20, 20].repeat(144)).unwrap();
     }
-    let opts = RenderOptions {
-        logo: Some(Logo { png: logo }),
-        ..RenderOptions::default()
-    };
+    let opts = RenderOptions { logo: Some(Logo { png: logo }), ..RenderOptions::default() };
     assert_eq!(opts.effective_ec(), EcLevel::H);
     let p = payload();
     assert_eq!(scan(&to_png(&p, &opts).unwrap()), std::slice::from_ref(&p));
     let svg = to_svg(&p, &opts).unwrap();
     assert!(svg.contains("data:image/png;base64,iVBORw0KGgo"));
-    let bad = RenderOptions {
-        logo: Some(Logo {
-            png: b"not a png".to_vec(),
-        }),
-        ..RenderOptions::default()
-    };
+    let bad = RenderOptions { logo: Some(Logo { png: b"not a png".to_vec() }), ..RenderOptions::default() };
     assert!(to_png(&p, &bad).is_err());
 }
 

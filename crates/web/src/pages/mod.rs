@@ -82,6 +82,11 @@ impl PageCtx {
         self.lang.pick(r.label_vi(), r.label_en())
     }
 
+    /// A stored `YYYY-MM-DD` date shown as `dd/MM/yyyy`.
+    pub fn date(&self, iso: &str) -> String {
+        domain::time::parse_date(iso).map(domain::time::format_date).unwrap_or_else(|| iso.to_string())
+    }
+
     /// A stored instant shown at UTC+7.
     pub fn time(&self, ms: &i64) -> String {
         domain::time::format_local(*ms)

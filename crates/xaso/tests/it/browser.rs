@@ -7,7 +7,7 @@
 //! installed; `.ci/run` installs them and runs it with `--ignored`. The
 //! screenshots land in `target/screenshots/` for a person to look at.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -32,8 +32,8 @@ const CHROMIUM_ARGS: &[&str] = &[
     "--disable-quic",
 ];
 
-/// A running `chromedriver`, killed on drop so that a failing assertion
-/// does not leave it (and its Chromium) behind.
+/// A running `chromedriver`, killed on drop (with its Chromium) so that a
+/// failing assertion does not leave them behind.
 struct Driver {
     child: Child,
     url: String,
@@ -43,19 +43,22 @@ impl Driver {
     /// Starts chromedriver on a free port and waits until it answers.
     async fn start() -> Driver {
         let port = common::free_port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+        let mut cmd = Command::new(CHROMEDRIVER);
+        cmd.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
+        // A process group of its own, which the Chromium it launches joins:
+        // dropping the driver can then end the browser too.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER} (apt-get install chromium-driver): {e}"));
         let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
         let http = reqwest::Client::new();
         for _ in 0..200 {
-            if let Ok(r) = http.get(format!("{}/status", driver.url)).send().await {
-                if r.status().is_success() {
-                    return driver;
-                }
+            if let Ok(r) = http.get(format!("{}/status", driver.url)).send().await
+                && r.status().is_success()
+            {
+                return driver;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -81,19 +84,26 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // After a failed assertion the browser session was never closed:
+        // kill the whole group (chromedriver and Chromium), not only the driver.
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
         self.child.kill().ok();
         self.child.wait().ok();
     }
 }
 
 /// Saves a PNG screenshot of the viewport under `target/screenshots/`.
-async fn screenshot(browser: &Client, name: &str) -> PathBuf {
+async fn screenshot(browser: &Client, name: &str) {
     let png = browser.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "{name}: the screenshot is not a PNG");
     std::fs::create_dir_all(SCREENSHOTS).expect("create target/screenshots");
     let path = Path::new(SCREENSHOTS).join(name);
     std::fs::write(&path, png).expect("write screenshot");
-    path
+    eprintln!("screenshot: {}", path.display());
 }
 
 /// The visible text of the page.
@@ -151,11 +161,15 @@ async fn browser_smoke_login_home_logout() {
     assert!(browser.find(Locator::Css("form[action='/logout'] button")).await.is_ok(), "logout button");
     screenshot(&browser, "foundation-home.png").await;
 
-    // A staff page behind the login: the unit tree.
+    // A staff page behind the login: the unit tree as of today, where the
+    // demo communes belong to Thành phố Cần Thơ since 1 July 2025.
     browser.goto(&app.url("/units")).await.expect("open /units");
     assert_eq!(browser.current_url().await.unwrap().path(), "/units", "admin may see /units");
     let text = body_text(&browser).await;
-    assert!(text.contains("Châu Thành A"), "the units page lists the demo district:\n{text}");
+    assert!(
+        text.contains("Thành phố Cần Thơ") && text.contains("Xã Tân Hòa"),
+        "the units page lists the demo units:\n{text}"
+    );
     screenshot(&browser, "foundation-units.png").await;
 
     // A phone-sized viewport: the home page must not scroll sideways.
