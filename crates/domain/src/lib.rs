@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod person;
+pub mod queue;
 pub mod text;
 pub mod time;
 pub mod unit;

@@ -12,7 +12,8 @@
 //! proceed in parallel under WAL.
 //!
 //! Each area keeps its name here as in every layer: [`unit`], [`user`]
-//! (accounts and grants), [`session`], [`token`], [`audit`], [`job`].
+//! (accounts and grants), [`session`], [`token`], [`audit`], [`job`],
+//! [`queue`] (public service center queues).
 //! Business operations are plain async functions taking the [`Db`], the
 //! acting [`audit::Actor`] and their input; each runs one transaction and
 //! writes its audit row inside it.
@@ -23,6 +24,7 @@ mod db;
 pub mod demo;
 mod error;
 pub mod job;
+pub mod queue;
 pub mod session;
 pub mod settings;
 pub mod token;

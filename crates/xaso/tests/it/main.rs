@@ -17,4 +17,5 @@ mod jobs;
 mod multi_instance;
 mod openapi;
 mod ops;
+mod queue;
 mod units;

@@ -1,0 +1,357 @@
+//! The queue's store operations on a real database (SQLite, or PostgreSQL
+//! with `XASO_TEST_POSTGRES_URL`): numbering and its daily reset, the
+//! priority rule, transfers keeping arrival time, every transition and the
+//! illegal ones, appointment capacity and check-in, statistics over a
+//! generated day, and concurrency (calls and issues never collide).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use domain::person::CitizenId;
+use domain::queue::{CallOrder, NewService, NumberingMode, Priority, PriorityRule, Satisfaction};
+use store::audit::Actor;
+use store::queue::appointment::{self, Booking};
+use store::queue::{self, IssueRequest, NewCenter, NewCounter, TransferTarget, visit};
+use store::{Db, Error};
+
+use crate::common;
+
+const MIN: i64 = 60_000;
+/// 2026-02-13 08:00 in Hà Nội (01:00 UTC).
+const T0: i64 = 1_770_944_400_000;
+
+struct Setup {
+    center: queue::Center,
+    services: Vec<queue::Service>,
+}
+
+async fn center(db: &Db, code: &str, rule: PriorityRule, numbering: NumberingMode, services: &[&str]) -> Setup {
+    let actor = Actor::system();
+    let unit = store::unit::create(
+        db,
+        &actor,
+        domain::unit::NewUnit {
+            code: code.into(),
+            name: format!("Trung tâm {code}"),
+            kind: domain::unit::UnitKind::ServiceCenter,
+            valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+            valid_to: None,
+            note: "test".into(),
+        },
+        None,
+        &[],
+    )
+    .await
+    .unwrap();
+    let new = NewCenter {
+        unit_id: unit.id,
+        code: code.into(),
+        name: format!("Trung tâm {code}"),
+        rule,
+        numbering,
+        checkin_early_min: 30,
+        checkin_late_min: 15,
+    };
+    let center = queue::create_center(db, &actor, new, T0).await.unwrap();
+    let mut out = Vec::new();
+    for (i, code) in services.iter().enumerate() {
+        let s = NewService {
+            code: (*code).into(),
+            name: format!("Dịch vụ {code}"),
+            field: "Tư pháp – Hộ tịch".into(),
+            prefix: ((b'A' + i as u8) as char).to_string(),
+            target_wait_minutes: 15,
+        };
+        out.push(queue::create_service(db, &actor, center.id, s, T0).await.unwrap());
+    }
+    Setup { center, services: out }
+}
+
+async fn counter(db: &Db, s: &Setup, code: &str, services: &[usize]) -> queue::Counter {
+    let new = NewCounter {
+        code: code.into(),
+        name: format!("Quầy {code}"),
+        order: CallOrder::ServiceOrder,
+        services: services.iter().map(|i| s.services[*i].id).collect(),
+    };
+    queue::create_counter(db, &Actor::system(), s.center.id, new, T0).await.unwrap()
+}
+
+async fn issue(db: &Db, service_id: i64, priority: Option<Priority>, at: i64) -> queue::Ticket {
+    let req = IssueRequest { service_id, priority, citizen_id: None };
+    visit::issue(db, &Actor::system(), req, at).await.unwrap().ticket
+}
+
+#[tokio::test]
+async fn numbering_resets_at_local_midnight_or_continues() {
+    let t = common::fresh_db().await;
+    let daily = center(&t.db, "C-DAILY", PriorityRule::Strict, NumberingMode::DailyReset, &["HT", "CT"]).await;
+    let cont = center(&t.db, "C-CONT", PriorityRule::Strict, NumberingMode::Continuous, &["HT"]).await;
+    // 23:59 local on the 13th, then 00:00:30 local on the 14th (17:00 UTC).
+    let late = T0 + 15 * 60 * MIN + 59 * MIN;
+    let next_day = T0 + 16 * 60 * MIN + 30_000;
+    let (a, b) = (daily.services[0].id, daily.services[1].id);
+    assert_eq!(issue(&t.db, a, None, late).await.number, "A001");
+    assert_eq!(issue(&t.db, a, None, late).await.number, "A002");
+    assert_eq!(issue(&t.db, b, None, late).await.number, "B001", "each service has its own sequence");
+    let first = issue(&t.db, a, None, next_day).await;
+    assert_eq!((first.number.as_str(), first.local_day.as_str()), ("A001", "2026-02-14"));
+    let c = cont.services[0].id;
+    assert_eq!(issue(&t.db, c, None, late).await.number, "A001");
+    assert_eq!(issue(&t.db, c, None, next_day).await.number, "A002", "continuous numbering carries over");
+}
+
+#[tokio::test]
+async fn interleaved_rule_gives_one_call_in_three_to_priority_and_strict_gives_all() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-MIX", PriorityRule::Interleaved { every: 3 }, NumberingMode::DailyReset, &["HT"]).await;
+    let k = counter(&t.db, &s, "1", &[0]).await;
+    let sid = s.services[0].id;
+    for i in 0..5 {
+        issue(&t.db, sid, None, T0 + i * MIN).await;
+    }
+    for i in 0..2 {
+        issue(&t.db, sid, Some(Priority::NguoiCaoTuoi), T0 + (10 + i) * MIN).await;
+    }
+    let order = queue::view::waiting_for_counter(&t.db, k.id).await.unwrap();
+    let mut called = Vec::new();
+    while let Some(tk) = visit::call_next(&t.db, &Actor::system(), k.id, T0 + 20 * MIN).await.unwrap() {
+        called.push(tk.number.clone());
+    }
+    assert_eq!(called, ["A001", "A002", "A006", "A003", "A004", "A007", "A005"]);
+    let predicted: Vec<String> = order.into_iter().map(|t| t.number).collect();
+    assert_eq!(predicted, called, "the waiting list shows the call order");
+
+    let strict = center(&t.db, "C-STRICT", PriorityRule::Strict, NumberingMode::DailyReset, &["HT"]).await;
+    let k2 = counter(&t.db, &strict, "1", &[0]).await;
+    issue(&t.db, strict.services[0].id, None, T0).await;
+    issue(&t.db, strict.services[0].id, Some(Priority::PhuNuMangThai), T0 + MIN).await;
+    let first = visit::call_next(&t.db, &Actor::system(), k2.id, T0 + 2 * MIN).await.unwrap().unwrap();
+    assert_eq!(first.number, "A002");
+}
+
+#[tokio::test]
+async fn transfer_keeps_the_arrival_time_and_its_place() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-TR", PriorityRule::Strict, NumberingMode::DailyReset, &["HT", "DD"]).await;
+    let k1 = counter(&t.db, &s, "1", &[0]).await;
+    let k2 = counter(&t.db, &s, "2", &[1]).await;
+    let k3 = counter(&t.db, &s, "3", &[1]).await;
+    let a = Actor::system();
+    let x = issue(&t.db, s.services[0].id, None, T0).await;
+    let y = issue(&t.db, s.services[1].id, None, T0 + 5 * MIN).await;
+    let called = visit::call_next(&t.db, &a, k1.id, T0 + 10 * MIN).await.unwrap().unwrap();
+    assert_eq!(called.id, x.id);
+    visit::start(&t.db, &a, x.id, T0 + 11 * MIN).await.unwrap();
+    let moved =
+        visit::transfer(&t.db, &a, x.id, TransferTarget::Service(s.services[1].id), T0 + 12 * MIN).await.unwrap();
+    assert_eq!((moved.state.as_str(), moved.number.as_str()), ("waiting", "A001"), "the number is kept");
+    assert_eq!((moved.created_at, moved.queued_at), (T0, T0), "arrival times are kept");
+    let next = visit::call_next(&t.db, &a, k2.id, T0 + 13 * MIN).await.unwrap().unwrap();
+    assert_eq!(next.id, x.id, "the transferred ticket keeps its place ahead of later arrivals");
+    // A transfer to one counter: only that counter may call it.
+    visit::transfer(&t.db, &a, x.id, TransferTarget::Counter(k3.id), T0 + 14 * MIN).await.unwrap();
+    assert_eq!(visit::call_next(&t.db, &a, k1.id, T0 + 15 * MIN).await.unwrap(), None);
+    assert_eq!(visit::call_next(&t.db, &a, k2.id, T0 + 15 * MIN).await.unwrap().unwrap().id, y.id);
+    assert_eq!(visit::call_next(&t.db, &a, k3.id, T0 + 16 * MIN).await.unwrap().unwrap().id, x.id);
+    let kinds: Vec<String> = queue::events(&t.db, x.id).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["issued", "called", "started", "transferred", "called", "transferred", "called"]);
+}
+
+#[tokio::test]
+async fn every_transition_is_logged_and_illegal_ones_are_refused() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-ST", PriorityRule::Strict, NumberingMode::DailyReset, &["HT"]).await;
+    let k = counter(&t.db, &s, "1", &[0]).await;
+    let a = Actor::system();
+    let audit_before = common::audit_count(&t.db).await;
+    let cccd = CitizenId::parse("001090123456").unwrap();
+    let req = IssueRequest { service_id: s.services[0].id, priority: None, citizen_id: Some(cccd) };
+    let issued = visit::issue(&t.db, &a, req, T0).await.unwrap();
+    assert_eq!((issued.waiting_ahead, issued.estimated_wait_minutes), (0, Some(0)));
+    let id = issued.ticket.id;
+    assert_eq!(issued.ticket.citizen_masked().as_deref(), Some("********3456"));
+    let conflict = |r: Result<queue::Ticket, Error>| matches!(r, Err(Error::Conflict(_)));
+    assert!(conflict(visit::start(&t.db, &a, id, T0).await), "a waiting ticket cannot start");
+    assert!(conflict(visit::recall(&t.db, &a, id, T0).await));
+    assert!(conflict(visit::finish(&t.db, &a, id, T0).await));
+    assert!(conflict(visit::no_show(&t.db, &a, id, T0).await));
+    assert!(conflict(visit::unpark(&t.db, &a, id, T0).await));
+    visit::call_ticket(&t.db, &a, id, k.id, T0 + MIN).await.unwrap();
+    let r = visit::recall(&t.db, &a, id, T0 + 2 * MIN).await.unwrap();
+    assert_eq!((r.recalls, r.called_at), (1, Some(T0 + 2 * MIN)), "the last call counts");
+    assert!(conflict(visit::finish(&t.db, &a, id, T0).await), "a called ticket must start first");
+    let p = visit::park(&t.db, &a, id, T0 + 3 * MIN).await.unwrap();
+    assert_eq!(p.state, "parked");
+    assert_eq!(visit::call_next(&t.db, &a, k.id, T0 + 4 * MIN).await.unwrap(), None, "parked tickets are not called");
+    let back = visit::unpark(&t.db, &a, id, T0 + 5 * MIN).await.unwrap();
+    assert_eq!((back.state.as_str(), back.queued_at), ("waiting", T0));
+    visit::call_next(&t.db, &a, k.id, T0 + 6 * MIN).await.unwrap().unwrap();
+    visit::start(&t.db, &a, id, T0 + 7 * MIN).await.unwrap();
+    let done = visit::finish(&t.db, &a, id, T0 + 12 * MIN).await.unwrap();
+    assert_eq!((done.state.as_str(), done.ended_at), ("done", Some(T0 + 12 * MIN)));
+    for r in [
+        visit::start(&t.db, &a, id, T0).await,
+        visit::park(&t.db, &a, id, T0).await,
+        visit::transfer(&t.db, &a, id, TransferTarget::Counter(k.id), T0).await,
+        visit::call_ticket(&t.db, &a, id, k.id, T0).await,
+    ] {
+        match r {
+            Err(Error::Conflict(msg)) => assert!(msg.contains("Hoàn thành"), "{msg}"),
+            other => panic!("a done ticket is final: {other:?}"),
+        }
+    }
+    let kinds: Vec<String> = queue::events(&t.db, id).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["issued", "called", "recalled", "parked", "unparked", "called", "started", "finished"]);
+    assert_eq!(common::audit_count(&t.db).await - audit_before, 8, "one audit row per change");
+    // A no-show ends a called ticket; ratings only for served tickets, once.
+    let other = issue(&t.db, s.services[0].id, None, T0 + 20 * MIN).await;
+    visit::call_next(&t.db, &a, k.id, T0 + 21 * MIN).await.unwrap().unwrap();
+    assert_eq!(visit::no_show(&t.db, &a, other.id, T0 + 23 * MIN).await.unwrap().state, "no_show");
+    assert!(appointment::rate(&t.db, &a, other.id, Satisfaction::HaiLong, "", T0).await.is_err());
+    let rating = appointment::rate(&t.db, &a, id, Satisfaction::RatHaiLong, "nhanh", T0 + 13 * MIN).await.unwrap();
+    assert_eq!((rating.score, rating.counter_id), (4, Some(k.id)));
+    assert!(matches!(appointment::rate(&t.db, &a, id, Satisfaction::HaiLong, "", T0).await, Err(Error::Conflict(_))));
+    // The event log is append-only.
+    let tamper = match t.db.writer() {
+        store::Pool::Sqlite(p) => sqlx::query("DELETE FROM queue_events").execute(p).await.map(|_| ()),
+        store::Pool::Postgres(p) => sqlx::query("DELETE FROM queue_events").execute(p).await.map(|_| ()),
+    };
+    assert!(tamper.is_err());
+}
+
+#[tokio::test]
+async fn appointments_respect_capacity_and_check_in_ahead_of_walk_ins() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-AP", PriorityRule::Strict, NumberingMode::DailyReset, &["HT"]).await;
+    let k = counter(&t.db, &s, "1", &[0]).await;
+    let a = Actor::system();
+    let slot_at = T0 + 60 * MIN;
+    let slot = appointment::open_slot(&t.db, &a, s.services[0].id, slot_at, 30, 2).await.unwrap();
+    let who = || Booking { name: "Nguyễn Văn An".into(), ..Booking::default() };
+    let b1 = appointment::book(&t.db, &a, slot.id, who(), T0).await.unwrap();
+    appointment::book(&t.db, &a, slot.id, who(), T0).await.unwrap();
+    assert!(matches!(appointment::book(&t.db, &a, slot.id, who(), T0).await, Err(Error::Conflict(_))), "slot full");
+    assert_eq!(appointment::slots(&t.db, s.services[0].id, T0, T0 + 86_400_000).await.unwrap()[0].booked, 2);
+    assert!(matches!(appointment::check_in(&t.db, &a, &b1.code, slot_at - 31 * MIN).await, Err(Error::Invalid(_))));
+    assert!(matches!(appointment::check_in(&t.db, &a, &b1.code, slot_at + 16 * MIN).await, Err(Error::Invalid(_))));
+    let walk_in = issue(&t.db, s.services[0].id, None, slot_at - 20 * MIN).await;
+    let appt = appointment::check_in(&t.db, &a, &b1.code.to_lowercase(), slot_at - 10 * MIN).await.unwrap();
+    assert_eq!(appt.ticket.appointment_id, Some(b1.id));
+    assert!(matches!(appointment::check_in(&t.db, &a, &b1.code, slot_at).await, Err(Error::Conflict(_))));
+    let first = visit::call_next(&t.db, &a, k.id, slot_at).await.unwrap().unwrap();
+    assert_eq!(first.id, appt.ticket.id, "a checked-in appointment goes ahead of walk-ins");
+    assert_eq!(visit::call_next(&t.db, &a, k.id, slot_at).await.unwrap().unwrap().id, walk_in.id);
+}
+
+#[tokio::test]
+async fn center_state_shows_calls_and_waiting_counts() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-BOARD", PriorityRule::Strict, NumberingMode::DailyReset, &["HT", "DD"]).await;
+    let k = counter(&t.db, &s, "1", &[0, 1]).await;
+    counter(&t.db, &s, "2", &[1]).await;
+    for i in 0..3 {
+        issue(&t.db, s.services[0].id, None, T0 + i).await;
+    }
+    issue(&t.db, s.services[1].id, None, T0 + 10).await;
+    let called = visit::call_next(&t.db, &Actor::system(), k.id, T0 + MIN).await.unwrap().unwrap();
+    let st = queue::view::center_state(&t.db, s.center.id, 5).await.unwrap();
+    assert_eq!(st.counters[0].current.as_ref().map(|t| t.id), Some(called.id));
+    assert!(st.counters[1].current.is_none());
+    let waiting: Vec<i64> = st.services.iter().map(|w| w.waiting).collect();
+    assert_eq!(waiting, [2, 1]);
+    assert_eq!(st.last_calls[0].number, "A001");
+    let last = queue::view::waiting_for_service(&t.db, s.services[0].id).await.unwrap();
+    let p = queue::view::position(&t.db, last[1].id).await.unwrap();
+    assert_eq!(p.waiting_ahead, 1);
+}
+
+#[tokio::test]
+async fn statistics_summarise_a_generated_day() {
+    let t = common::fresh_db().await;
+    store::demo::load(&t.db).await.unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 2, 13).unwrap();
+    let report = queue::demo::load_demo(&t.db, day).await.unwrap();
+    assert_eq!(report.centers.len(), 2);
+    assert!(report.tickets > 40, "a day of history: {}", report.tickets);
+    let again = queue::demo::load_demo(&t.db, day).await.unwrap();
+    assert_eq!((again.centers, again.tickets), (report.centers.clone(), 0), "loading twice adds nothing");
+    let center = queue::center_by_code(&t.db, "31342-TTPVHCC").await.unwrap().unwrap();
+    assert_eq!(queue::counters(&t.db, center.id).await.unwrap().len(), 4);
+    let hoti = queue::service_by_code(&t.db, center.id, "HT").await.unwrap().unwrap();
+    assert_eq!((hoti.prefix.as_str(), hoti.field.as_str()), ("A", "Tư pháp – Hộ tịch"));
+    assert!(queue::counter_by_code(&t.db, center.id, "4").await.unwrap().is_some());
+    let from = T0 - 8 * 60 * MIN;
+    let r = queue::stats::report(&t.db, center.id, from, from + 86_400_000).await.unwrap();
+    let st = &r.total;
+    assert!(st.arrived > 20 && st.served > 0, "{st:?}");
+    assert_eq!(st.arrived, st.served + st.no_show + st.open);
+    assert_eq!(st.open, 0, "the desks finish the day");
+    assert!(st.avg_wait_ms > 0 && st.max_wait_ms >= st.avg_wait_ms && st.avg_service_ms >= 3 * MIN);
+    assert!((0.0..=100.0).contains(&st.over_target_pct));
+    assert_eq!(r.by_service.iter().map(|(_, s)| s.arrived).sum::<u64>(), st.arrived);
+    assert_eq!(r.by_counter.len(), 4);
+    assert_eq!(r.by_day.len(), 1);
+    assert_eq!(r.by_day[0].0, "2026-02-13");
+    assert!(r.by_hour.iter().all(|(h, _)| (7..=17).contains(h)), "{:?}", r.by_hour);
+    assert!(!r.by_officer.is_empty() && r.ratings > 0 && r.avg_rating.is_some_and(|a| (1.0..=4.0).contains(&a)));
+    assert_eq!(r.idle_ms.len(), 4);
+}
+
+#[tokio::test]
+async fn concurrent_counters_never_call_the_same_ticket() {
+    let t = common::fresh_db().await;
+    let s =
+        center(&t.db, "C-RACE", PriorityRule::Interleaved { every: 2 }, NumberingMode::DailyReset, &["HT", "CT"]).await;
+    let mut counters = Vec::new();
+    for i in 0..8 {
+        counters.push(counter(&t.db, &s, &format!("{}", i + 1), &[i % 2, 1 - i % 2]).await.id);
+    }
+    for i in 0..200 {
+        let prio = (i % 7 == 0).then_some(Priority::NguoiKhuyetTat);
+        issue(&t.db, s.services[(i % 2) as usize].id, prio, T0 + i).await;
+    }
+    let mut handles = Vec::new();
+    for k in counters {
+        let db = t.db.clone();
+        handles.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while let Some(tk) = visit::call_next(&db, &Actor::system(), k, T0 + 60 * MIN).await.unwrap() {
+                assert_eq!(tk.counter_id, Some(k));
+                mine.push(tk.id);
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.await.unwrap());
+    }
+    let unique: HashSet<i64> = all.iter().copied().collect();
+    assert_eq!((all.len(), unique.len()), (200, 200), "each ticket called exactly once");
+}
+
+#[tokio::test]
+async fn concurrent_issues_never_duplicate_or_skip_a_number() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-ISSUE", PriorityRule::Strict, NumberingMode::DailyReset, &["HT"]).await;
+    let sid = s.services[0].id;
+    let mut handles = Vec::new();
+    for _ in 0..8 {
+        let db = t.db.clone();
+        handles.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            for i in 0..25 {
+                mine.push(issue(&db, sid, None, T0 + i).await.number);
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.await.unwrap());
+    }
+    all.sort();
+    let expected: Vec<String> = (1..=200).map(|n| format!("A{n:03}")).collect();
+    assert_eq!(all, expected);
+}
