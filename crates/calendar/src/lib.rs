@@ -1,3 +1,5 @@
+//! Vietnamese lunar calendar, holidays, official schedules and working-time deadline arithmetic.
+//!
 #![doc = include_str!("../README.md")]
 //!
 //! # Modules

@@ -1,3 +1,5 @@
+//! VietQR / EMVCo merchant-presented QR codec, bank directory, payment codes and QR images.
+//!
 #![doc = include_str!("../README.md")]
 //!
 //! # Modules

@@ -123,10 +123,13 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let unit = store::unit::get(&st.db, id).await?;
     p.require_unit(&st, unit.id, &Role::ALL).await?;
+    // A unit that has ended is shown as of its last day, so its neighbours are those it had.
     let d = match q.as_of.as_deref() {
         Some(s) => as_of(Some(s))?,
-        None => domain::time::parse_date(unit.valid_to.as_deref().unwrap_or(&unit.valid_from))
-            .filter(|_| unit.valid_to.is_some())
+        None => unit
+            .valid_to
+            .as_deref()
+            .and_then(domain::time::parse_date)
             .unwrap_or_else(|| domain::time::local_date(chrono::Utc::now())),
     };
     let page = ShowPage {
