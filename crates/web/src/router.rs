@@ -70,7 +70,12 @@ pub fn router(state: AppState) -> Router {
             need(Need::STAFF, get(api::unit::list)).merge(need(Need::ADMIN, post(api::unit::create))),
         )
         .route("/api/v1/units/{code}", need(Need::STAFF, get(api::unit::get_by_code)))
-        .route("/api/v1/audit", need(Need::ADMIN, get(api::audit::list)));
+        .route("/api/v1/audit", need(Need::ADMIN, get(api::audit::list)))
+        .route("/api/v1/queue/centers", need(Need::STAFF, get(api::queue::centers)))
+        .route("/api/v1/queue/centers/{center}/state", need(Need::STAFF, get(api::queue::state)))
+        .route("/api/v1/queue/tickets", need(area::QUEUE, post(api::queue::issue)))
+        .route("/api/v1/queue/counters/{counter}/call-next", need(area::QUEUE, post(api::queue::call_next)))
+        .route("/api/v1/queue/tickets/{id}/{action}", need(area::QUEUE, post(api::queue::act)));
 
     Router::new()
         .merge(public)

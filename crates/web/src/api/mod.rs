@@ -8,6 +8,7 @@
 //! `{"error":{"status":N,"message":"…"}}`.
 
 pub mod audit;
+pub mod queue;
 pub mod unit;
 pub mod user;
 
@@ -47,11 +48,12 @@ impl Modify for BearerAuth {
 /// The OpenAPI document of the whole API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Xã Số API", description = "API của Xã Số: đơn vị hành chính, người dùng, nhật ký. The Xã Số API: administrative units, users, audit log."),
+    info(title = "Xã Số API", description = "API của Xã Số: đơn vị hành chính, người dùng, nhật ký, xếp hàng. The Xã Số API: administrative units, users, audit log, queue."),
     paths(
         user::me, user::create,
         unit::list, unit::get_by_code, unit::create,
         audit::list,
+        queue::centers, queue::issue, queue::call_next, queue::act, queue::state,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -60,6 +62,7 @@ impl Modify for BearerAuth {
         (name = "unit", description = "Đơn vị hành chính, có phiên bản theo thời gian (versioned administrative units)"),
         (name = "user", description = "Người dùng và phân quyền (users and grants)"),
         (name = "audit", description = "Nhật ký thay đổi (audit log)"),
+        (name = "queue", description = "Lấy số thứ tự, gọi số tại quầy (public service center queue)"),
     )
 )]
 pub struct ApiDoc;

@@ -18,4 +18,5 @@ mod multi_instance;
 mod openapi;
 mod ops;
 mod queue;
+mod queue_api;
 mod units;
