@@ -119,15 +119,7 @@ async fn admins_filter_the_audit_log() {
     assert!(page.contains("auth.login"));
     assert!(!page.contains("unit.import"), "the filter excludes other actions");
     let token = app.token("admin").await;
-    let rows: Vec<serde_json::Value> = reqwest::Client::new()
-        .get(app.url("/api/v1/audit?action=unit.&limit=5"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rows: Vec<serde_json::Value> = app.get_json("/api/v1/audit?action=unit.&limit=5", &token).await;
     assert_eq!(rows.len(), 5);
     assert!(rows.iter().all(|r| r["action"] == "unit.import"));
     assert!(rows[0]["at"].as_str().unwrap().ends_with("+07:00"));

@@ -104,6 +104,13 @@ impl TestApp {
         c
     }
 
+    /// GETs `path` with a bearer token and parses the JSON body.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        let resp = reqwest::Client::new().get(self.url(path)).bearer_auth(token).send().await.unwrap();
+        assert!(resp.status().is_success(), "GET {path}: {}", resp.status());
+        resp.json().await.unwrap()
+    }
+
     /// A bearer token for a demo user.
     pub async fn token(&self, username: &str) -> String {
         let user = store::user::find(&self.db, username).await.unwrap().expect("demo user");

@@ -20,15 +20,7 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::R
 async fn kiosk_issues_counter_calls_and_serves() {
     let app = app_with_centers().await;
     let token = app.token("motcua.tanhoa").await;
-    let centers: Vec<Value> = reqwest::Client::new()
-        .get(app.url("/api/v1/queue/centers"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let centers: Vec<Value> = app.get_json("/api/v1/queue/centers", &token).await;
     let center = centers.iter().find(|c| c["code"] == "31342-TTPVHCC").expect("the Tân Hòa center");
     let service = &center["services"][0];
     let (code, prefix) = (service["code"].as_str().unwrap(), service["prefix"].as_str().unwrap());
@@ -59,15 +51,7 @@ async fn kiosk_issues_counter_calls_and_serves() {
     assert_eq!(second["number"], format!("{prefix}002"));
     assert_eq!(second["waiting_ahead"], 1);
 
-    let state: Value = reqwest::Client::new()
-        .get(app.url("/api/v1/queue/centers/31342-TTPVHCC/state"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state: Value = app.get_json("/api/v1/queue/centers/31342-TTPVHCC/state", &token).await;
     let waiting = state["services"].as_array().unwrap().iter().find(|s| s["service"] == code).unwrap();
     assert_eq!(waiting["waiting"], 2);
 
@@ -107,15 +91,7 @@ async fn kiosk_issues_counter_calls_and_serves() {
 async fn bad_requests_get_clear_errors() {
     let app = app_with_centers().await;
     let token = app.token("motcua.tanhoa").await;
-    let centers: Vec<Value> = reqwest::Client::new()
-        .get(app.url("/api/v1/queue/centers"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let centers: Vec<Value> = app.get_json("/api/v1/queue/centers", &token).await;
     let code = centers.iter().find(|c| c["code"] == "31342-TTPVHCC").unwrap()["services"][0]["code"]
         .as_str()
         .unwrap()
@@ -138,15 +114,7 @@ async fn bad_requests_get_clear_errors() {
 async fn devices_of_one_commune_get_403_at_another() {
     let app = app_with_centers().await;
     let other = app.token("motcua.thanhxuan").await;
-    let centers: Vec<Value> = reqwest::Client::new()
-        .get(app.url("/api/v1/queue/centers"))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let centers: Vec<Value> = app.get_json("/api/v1/queue/centers", &other).await;
     let tan_hoa = centers.iter().find(|c| c["code"] == "31342-TTPVHCC").unwrap();
     let code = tan_hoa["services"][0]["code"].as_str().unwrap();
     let resp = post(
