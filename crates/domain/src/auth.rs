@@ -31,11 +31,13 @@ pub enum Role {
     MarketManager,
     /// Enters digital-transformation indicators.
     DataOfficer,
+    /// A ticket kiosk at a center: issues tickets and checks in appointments, nothing else.
+    Kiosk,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::Leader,
         Role::DeskOfficer,
@@ -43,6 +45,7 @@ impl Role {
         Role::Cashier,
         Role::MarketManager,
         Role::DataOfficer,
+        Role::Kiosk,
     ];
 
     /// The stored name of the role.
@@ -55,6 +58,7 @@ impl Role {
             Role::Cashier => "cashier",
             Role::MarketManager => "market_manager",
             Role::DataOfficer => "data_officer",
+            Role::Kiosk => "kiosk",
         }
     }
 
@@ -74,6 +78,7 @@ impl Role {
             Role::Cashier => "Thu ngân",
             Role::MarketManager => "Quản lý chợ",
             Role::DataOfficer => "Cán bộ số liệu",
+            Role::Kiosk => "Máy lấy số (kiosk)",
         }
     }
 
@@ -87,6 +92,7 @@ impl Role {
             Role::Cashier => "Cashier",
             Role::MarketManager => "Market manager",
             Role::DataOfficer => "Data officer",
+            Role::Kiosk => "Ticket kiosk",
         }
     }
 }
@@ -153,16 +159,37 @@ pub fn secret_digest(secret: &str) -> String {
 /// Derives the CSRF token that goes with a client's session binding (its
 /// session cookie, or its pre-login cookie) under the server's secret.
 pub fn csrf_token(server_secret: &str, binding: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(server_secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(b"xaso-csrf\0");
-    mac.update(binding.as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..20])
+    mac_hex(server_secret, "xaso-csrf", binding, 20)
 }
 
 /// Compares a presented CSRF token with the expected one in constant time.
 pub fn csrf_matches(server_secret: &str, binding: &str, presented: &str) -> bool {
+    same(&csrf_token(server_secret, binding), presented)
+}
+
+/// The key of a capability link (a citizen's ticket page, a receipt): who
+/// holds the link may see the record, nobody can guess another's. `purpose`
+/// separates the kinds of links, so a key for one never opens another.
+pub fn link_key(server_secret: &str, purpose: &str, id: &str) -> String {
+    mac_hex(server_secret, &format!("xaso-link-{purpose}"), id, 8)
+}
+
+/// Checks a capability link's key in constant time.
+pub fn link_key_matches(server_secret: &str, purpose: &str, id: &str, presented: &str) -> bool {
+    same(&link_key(server_secret, purpose, id), presented)
+}
+
+/// HMAC-SHA-256 of `data` under `secret`, labelled, truncated to `bytes`, in hex.
+fn mac_hex(secret: &str, label: &str, data: &str, bytes: usize) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(label.as_bytes());
+    mac.update(b"\0");
+    mac.update(data.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..bytes])
+}
+
+fn same(expected: &str, presented: &str) -> bool {
     use subtle::ConstantTimeEq;
-    let expected = csrf_token(server_secret, binding);
     expected.len() == presented.len() && bool::from(expected.as_bytes().ct_eq(presented.as_bytes()))
 }
 
@@ -244,6 +271,16 @@ mod tests {
         assert!(!csrf_matches("secret", "session-b", &t));
         assert!(!csrf_matches("other", "session-a", &t));
         assert!(!csrf_matches("secret", "session-a", ""));
+    }
+
+    #[test]
+    fn link_keys_open_one_record_of_one_kind() {
+        let k = link_key("secret", "ticket", "42");
+        assert_eq!(k.len(), 16);
+        assert!(link_key_matches("secret", "ticket", "42", &k));
+        assert!(!link_key_matches("secret", "ticket", "43", &k));
+        assert!(!link_key_matches("secret", "receipt", "42", &k));
+        assert!(!link_key_matches("other", "ticket", "42", &k));
     }
 
     #[test]

@@ -23,6 +23,68 @@ pub enum PersonError {
     /// The phone number is not a Vietnamese number.
     #[error("số điện thoại không hợp lệ (a phone number is 10 digits starting with 0, or +84)")]
     Phone,
+    /// The scanned string is not a CCCD QR code.
+    #[error("mã QR không phải của thẻ căn cước: {0} (not a CCCD QR code)")]
+    CccdQr(&'static str),
+}
+
+/// What the QR code on a chip-based citizen identity card (CCCD) holds:
+/// fields separated by `|`: the 12-digit ID, the old 9-digit ID (may be
+/// empty), the full name, the date of birth (`ddMMyyyy`), the sex, the
+/// permanent address and the date of issue (`ddMMyyyy`). A hand scanner
+/// "types" this string into the focused field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CccdQr {
+    /// The personal ID.
+    pub id: CitizenId,
+    /// The old identity card number, if printed.
+    pub old_id: Option<String>,
+    /// Full name.
+    pub name: String,
+    /// Date of birth.
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// Sex as printed ("Nam", "Nữ").
+    pub sex: String,
+    /// Permanent address.
+    pub address: String,
+    /// Date of issue.
+    pub issued: Option<chrono::NaiveDate>,
+}
+
+impl CccdQr {
+    /// Parses a scanned string. Only the ID is required to be valid; other
+    /// fields are kept as printed (old cards leave some empty).
+    pub fn parse(s: &str) -> Result<CccdQr, PersonError> {
+        let s = s.trim().trim_end_matches(['\r', '\n']);
+        if s.is_empty() {
+            return Err(PersonError::CccdQr("chuỗi rỗng (empty)"));
+        }
+        let f: Vec<&str> = s.split('|').map(str::trim).collect();
+        if f.len() != 1 && f.len() < 7 {
+            return Err(PersonError::CccdQr("thiếu trường (too few fields)"));
+        }
+        let id = CitizenId::parse(f[0])?;
+        let field = |i: usize| f.get(i).copied().unwrap_or_default();
+        let date = |i: usize| chrono::NaiveDate::parse_from_str(field(i), "%d%m%Y").ok();
+        Ok(CccdQr {
+            id,
+            old_id: Some(field(1)).filter(|o| !o.is_empty()).map(str::to_string),
+            name: field(2).to_string(),
+            birth_date: date(3),
+            sex: field(4).to_string(),
+            address: field(5).to_string(),
+            issued: date(6),
+        })
+    }
+
+    /// What a public screen may show: the masked ID and the masked name.
+    pub fn masked(&self) -> String {
+        if self.name.is_empty() {
+            self.id.masked()
+        } else {
+            format!("{} · {}", self.id.masked(), mask_name(&self.name))
+        }
+    }
 }
 
 impl CitizenId {
@@ -145,6 +207,26 @@ pub fn mask_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cccd_qr_is_parsed_and_masked() {
+        let q = CccdQr::parse(
+            "001090123456|012345678|Nguyễn Văn An|01011990|Nam|Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh|15042021\r\n",
+        )
+        .unwrap();
+        assert_eq!(q.id.as_str(), "001090123456");
+        assert_eq!(q.old_id.as_deref(), Some("012345678"));
+        assert_eq!(q.birth_date, chrono::NaiveDate::from_ymd_opt(1990, 1, 1));
+        assert_eq!(q.issued, chrono::NaiveDate::from_ymd_opt(2021, 4, 15));
+        let m = q.masked();
+        assert!(!m.contains("090123"), "{m}");
+        assert!(!m.contains("Nguyễn Văn An"), "{m}");
+        // An ID typed alone is accepted; garbage is refused with a reason.
+        assert_eq!(CccdQr::parse("001090123456").unwrap().name, "");
+        assert!(matches!(CccdQr::parse("abc|def"), Err(PersonError::CccdQr(_))));
+        assert!(matches!(CccdQr::parse("12345|a|b|c|d|e|f"), Err(PersonError::IdLength)));
+        assert!(CccdQr::parse("").is_err());
+    }
 
     #[test]
     fn citizen_ids_are_checked_and_decoded() {

@@ -283,6 +283,50 @@ pub fn announcement_vi(number: &str, counter_name: &str) -> String {
     }
 }
 
+/// The call as the board speaks it (UX: "Mời số A không một hai đến quầy số
+/// ba"): the ticket's digits one by one, so that "A012" is not heard as
+/// "A mười hai", and the counter's number as a number.
+pub fn spoken_vi(number: &str, counter_name: &str) -> String {
+    const DIGITS: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+    let mut ticket = Vec::new();
+    for c in number.chars() {
+        match c.to_digit(10) {
+            Some(d) => ticket.push(DIGITS[d as usize].to_string()),
+            None => ticket.push(c.to_string()),
+        }
+    }
+    let counter = counter_name.trim();
+    let digits: String = counter.chars().filter(char::is_ascii_digit).collect();
+    let is_numbered = crate::text::search_key(counter).starts_with("quay") || counter == digits;
+    let place = match digits.parse::<u32>() {
+        Ok(n) if is_numbered && !digits.is_empty() => format!("quầy số {}", number_vi(n)),
+        _ if crate::text::search_key(counter).starts_with("quay") => lowercase_first(counter),
+        _ => format!("quầy {counter}"),
+    };
+    format!("Mời số {} đến {place}", ticket.join(" "))
+}
+
+/// A number below 1000 in Vietnamese words ("hai mươi mốt", "mười lăm").
+fn number_vi(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_string(),
+        10 => "mười".to_string(),
+        11..=19 => format!("mười {}", if n % 10 == 5 { "lăm" } else { DIGITS[(n % 10) as usize] }),
+        20..=99 => {
+            let unit = match n % 10 {
+                0 => String::new(),
+                1 => " mốt".to_string(),
+                4 => " tư".to_string(),
+                5 => " lăm".to_string(),
+                d => format!(" {}", DIGITS[d as usize]),
+            };
+            format!("{} mươi{unit}", DIGITS[(n / 10) as usize])
+        }
+        _ => n.to_string(),
+    }
+}
+
 fn lowercase_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -441,6 +485,14 @@ mod tests {
     fn announcements_read_naturally() {
         assert_eq!(announcement_vi("A012", "3"), "Mời số A012 đến quầy số 3");
         assert_eq!(announcement_vi("A012", "Quầy 3"), "Mời số A012 đến quầy 3");
+        assert_eq!(spoken_vi("A012", "Quầy 3"), "Mời số A không một hai đến quầy số ba");
+        assert_eq!(spoken_vi("B105", "3"), "Mời số B một không năm đến quầy số ba");
+        assert_eq!(spoken_vi("C001", "Quầy 15"), "Mời số C không không một đến quầy số mười lăm");
+        assert_eq!(spoken_vi("C001", "Quầy 21"), "Mời số C không không một đến quầy số hai mươi mốt");
+        assert_eq!(spoken_vi("C001", "Quầy 24"), "Mời số C không không một đến quầy số hai mươi tư");
+        assert_eq!(spoken_vi("C001", "Quầy 30"), "Mời số C không không một đến quầy số ba mươi");
+        assert_eq!(spoken_vi("D010", "Quầy Tiếp nhận"), "Mời số D không một không đến quầy Tiếp nhận");
+        assert_eq!(spoken_vi("D010", "Bàn Đất đai"), "Mời số D không một không đến quầy Bàn Đất đai");
     }
 
     #[test]

@@ -39,6 +39,16 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&vn_offset()).date_naive()
 }
 
+/// A local (UTC+7) wall-clock time as stored UTC milliseconds.
+pub fn local_to_utc_ms(t: chrono::NaiveDateTime) -> i64 {
+    (t - chrono::Duration::seconds(i64::from(VN_OFFSET_SECS))).and_utc().timestamp_millis()
+}
+
+/// The start (00:00 at UTC+7) of a local day as stored UTC milliseconds.
+pub fn local_day_start_ms(d: NaiveDate) -> i64 {
+    local_to_utc_ms(d.and_time(chrono::NaiveTime::MIN))
+}
+
 /// Formats a date for people: `dd/MM/yyyy`.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -53,6 +63,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_wall_clock_converts_to_utc() {
+        let t = NaiveDate::from_ymd_opt(2026, 2, 13).unwrap().and_hms_opt(16, 30, 0).unwrap();
+        assert_eq!(local_to_utc_ms(t), Utc.with_ymd_and_hms(2026, 2, 13, 9, 30, 0).unwrap().timestamp_millis());
+    }
 
     #[test]
     fn shows_instants_at_utc_plus_7() {

@@ -52,6 +52,27 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Change<'a> {
+    /// An update of a stored record: its whole state before and after.
+    pub fn update<T: serde::Serialize>(
+        unit_id: i64,
+        action: &'a str,
+        object_type: &'a str,
+        id: i64,
+        before: &T,
+        after: &T,
+    ) -> Change<'a> {
+        Change {
+            unit_id: Some(unit_id),
+            action,
+            object_type,
+            object_id: id.to_string(),
+            before: serde_json::to_value(before).ok(),
+            after: serde_json::to_value(after).ok(),
+        }
+    }
+}
+
 /// Writes one audit row with the given executor (a transaction of either backend).
 #[macro_export]
 macro_rules! audit_in_tx {

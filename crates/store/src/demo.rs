@@ -30,7 +30,18 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("quanlycho.tanhoa", "Võ Văn Chợ (quản lý chợ Tân Hòa)", Role::MarketManager, Some("31342")),
     ("solieu.tanhoa", "Huỳnh Thị Số (số liệu Tân Hòa)", Role::DataOfficer, Some("31342")),
     ("motcua.thanhxuan", "Đặng Văn Xuân (một cửa Thạnh Xuân)", Role::DeskOfficer, Some("31360")),
+    ("kiosk.tanhoa", "Máy lấy số Tân Hòa", Role::Kiosk, Some("31342")),
 ];
+
+/// The areas' demo records on top of [`load`]: the queue centers of Tân Hòa
+/// and Thạnh Xuân with a day of history (yesterday, UTC+7), so that the
+/// statistics have content. Adds each day's history once.
+pub async fn load_areas(db: &Db) -> Result<()> {
+    let today = domain::time::local_date(chrono::Utc::now());
+    let yesterday = today.pred_opt().unwrap_or(today);
+    crate::queue::demo::load_demo(db, yesterday).await?;
+    Ok(())
+}
 
 /// Whether the demo data is already loaded.
 pub async fn is_loaded(db: &Db) -> Result<bool> {

@@ -13,13 +13,15 @@
 //!
 //! Each area keeps its name here as in every layer: [`unit`], [`user`]
 //! (accounts and grants), [`session`], [`token`], [`audit`], [`job`],
-//! [`queue`] (public service center queues).
+//! [`queue`] (public service center queues); [`bus`] carries live events
+//! between instances.
 //! Business operations are plain async functions taking the [`Db`], the
 //! acting [`audit::Actor`] and their input; each runs one transaction and
 //! writes its audit row inside it.
 
 pub mod audit;
 pub mod backup;
+pub mod bus;
 mod db;
 pub mod demo;
 mod error;

@@ -2,7 +2,8 @@
 //! counters, work profiles) and the rows every other part reads.
 //!
 //! The rules live in `domain::queue`; this module stores them. Submodules
-//! hold the operations by idea: [`visit`] (issue, call next, recall, start,
+//! hold the operations by idea: [`config`] (creating and changing centers,
+//! services, counters and work profiles), [`visit`] (issue, call next, recall, start,
 //! finish, no-show, park, transfer: the visit's life), [`view`] (waiting
 //! lists, the center's live state), [`appointment`] (slots, booking,
 //! check-in, satisfaction ratings), [`stats`] (statistics from the event log)
@@ -13,12 +14,10 @@
 //! Times are passed in (`at`, UTC ms) so tests and the demo history control
 //! the clock; callers on the request path pass [`crate::now_ms`].
 
-use domain::queue::{CallOrder, NewService, NumberingMode, PriorityRule, validate_code};
+use domain::queue::{CallOrder, NumberingMode, PriorityRule};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::audit::{Actor, Change};
-use crate::{Db, Error, Result, audit_in_tx, on_pool};
+use crate::{Db, Error, Result, on_pool};
 
 /// Appends one event to a visit's log inside the caller's transaction.
 macro_rules! event_in_tx {
@@ -43,11 +42,16 @@ macro_rules! event_in_tx {
 }
 
 pub mod appointment;
+pub mod config;
 pub mod demo;
 pub mod stats;
 pub mod view;
 pub mod visit;
 
+pub use config::{
+    CenterSettings, NewCounter, ServiceUpdate, create_center, create_counter, create_service, set_profile,
+    update_center, update_counter, update_service,
+};
 pub use visit::{IssueRequest, Issued, TransferTarget};
 
 /// A public service center (or a commune desk) running a queue.
@@ -219,173 +223,10 @@ pub(crate) const TICKET_COLS: &str = "id, center_id, issue_service_id, service_i
      appointment_id, citizen_id, created_at, queued_at, counter_id, target_counter_id, officer_id, called_at, \
      started_at, ended_at, recalls";
 
-const CENTER_COLS: &str =
+pub(crate) const CENTER_COLS: &str =
     "id, unit_id, code, name, priority_rule, priority_every, numbering, checkin_early_min, checkin_late_min";
-const SERVICE_COLS: &str = "id, center_id, code, name, field, prefix, target_wait_min, position, active";
-const COUNTER_COLS: &str = "id, center_id, code, name, call_order, normal_streak, active";
-
-/// Creates a center for a unit, audited.
-pub async fn create_center(db: &Db, actor: &Actor, new: NewCenter, at: i64) -> Result<Center> {
-    let code = validate_code(&new.code).map_err(|e| Error::Invalid(e.to_string()))?;
-    let name = new.name.trim().to_string();
-    if name.is_empty() {
-        return Err(Error::Invalid(domain::queue::QueueError::EmptyName.to_string()));
-    }
-    let center = on_pool!(db.writer(), p => {
-        let mut tx = p.begin().await?;
-        let unit: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
-            .bind(new.unit_id).fetch_optional(&mut *tx).await?;
-        if unit.is_none() {
-            return Err(Error::NotFound(format!("không có đơn vị #{} (no such unit)", new.unit_id)));
-        }
-        let center = sqlx::query_as::<_, Center>(&format!(
-            "INSERT INTO queue_centers (unit_id, code, name, priority_rule, priority_every, numbering,
-                 checkin_early_min, checkin_late_min, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {CENTER_COLS}"))
-            .bind(new.unit_id)
-            .bind(&code)
-            .bind(&name)
-            .bind(new.rule.as_str())
-            .bind(i64::from(new.rule.every()))
-            .bind(new.numbering.as_str())
-            .bind(new.checkin_early_min.max(0))
-            .bind(new.checkin_late_min.max(0))
-            .bind(at)
-            .fetch_one(&mut *tx)
-            .await?;
-        let change = Change {
-            unit_id: Some(center.unit_id),
-            action: "queue.center.create",
-            object_type: "queue_center",
-            object_id: center.id.to_string(),
-            before: None,
-            after: Some(json!({"code": center.code, "name": center.name, "rule": center.priority_rule,
-                               "every": center.priority_every, "numbering": center.numbering})),
-        };
-        audit_in_tx!(&mut *tx, actor, &change, at)?;
-        tx.commit().await?;
-        center
-    });
-    Ok(center)
-}
-
-/// Adds a service to a center, audited.
-pub async fn create_service(db: &Db, actor: &Actor, center_id: i64, new: NewService, at: i64) -> Result<Service> {
-    let new = new.validated().map_err(|e| Error::Invalid(e.to_string()))?;
-    let center = center(db, center_id).await?;
-    let service = on_pool!(db.writer(), p => {
-        let mut tx = p.begin().await?;
-        let service = sqlx::query_as::<_, Service>(&format!(
-            "INSERT INTO queue_services (center_id, code, name, field, prefix, target_wait_min, position)
-             VALUES ($1, $2, $3, $4, $5, $6, (SELECT COUNT(*) FROM queue_services WHERE center_id = $1))
-             RETURNING {SERVICE_COLS}"))
-            .bind(center_id)
-            .bind(&new.code)
-            .bind(&new.name)
-            .bind(&new.field)
-            .bind(&new.prefix)
-            .bind(i64::from(new.target_wait_minutes))
-            .fetch_one(&mut *tx)
-            .await?;
-        let change = Change {
-            unit_id: Some(center.unit_id),
-            action: "queue.service.create",
-            object_type: "queue_service",
-            object_id: service.id.to_string(),
-            before: None,
-            after: Some(json!({"center": center.code, "code": service.code, "name": service.name,
-                               "field": service.field, "prefix": service.prefix, "target": service.target_wait_min})),
-        };
-        audit_in_tx!(&mut *tx, actor, &change, at)?;
-        tx.commit().await?;
-        service
-    });
-    Ok(service)
-}
-
-/// A new counter with its work profile.
-#[derive(Debug, Clone)]
-pub struct NewCounter {
-    /// Code, unique in the center.
-    pub code: String,
-    /// Name as announced ("Quầy 1").
-    pub name: String,
-    /// How its profile orders tickets.
-    pub order: CallOrder,
-    /// Its work profile: service ids, first served first.
-    pub services: Vec<i64>,
-}
-
-/// Adds a counter to a center with its work profile, audited.
-pub async fn create_counter(db: &Db, actor: &Actor, center_id: i64, new: NewCounter, at: i64) -> Result<Counter> {
-    let code = validate_code(&new.code).map_err(|e| Error::Invalid(e.to_string()))?;
-    let (name, order) = (new.name.as_str(), new.order);
-    let center = center(db, center_id).await?;
-    let counter = on_pool!(db.writer(), p => {
-        let mut tx = p.begin().await?;
-        let counter = sqlx::query_as::<_, Counter>(&format!(
-            "INSERT INTO queue_counters (center_id, code, name, call_order) VALUES ($1, $2, $3, $4)
-             RETURNING {COUNTER_COLS}"))
-            .bind(center_id)
-            .bind(&code)
-            .bind(name.trim())
-            .bind(order.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
-        let change = Change {
-            unit_id: Some(center.unit_id),
-            action: "queue.counter.create",
-            object_type: "queue_counter",
-            object_id: counter.id.to_string(),
-            before: None,
-            after: Some(json!({"center": center.code, "code": counter.code, "name": counter.name,
-                               "order": counter.call_order})),
-        };
-        audit_in_tx!(&mut *tx, actor, &change, at)?;
-        tx.commit().await?;
-        counter
-    });
-    set_profile(db, actor, counter.id, &new.services, at).await?;
-    Ok(counter)
-}
-
-/// Replaces a counter's work profile with `services`, in order, audited.
-/// Every service must belong to the counter's center.
-pub async fn set_profile(db: &Db, actor: &Actor, counter_id: i64, services: &[i64], at: i64) -> Result<()> {
-    let counter = counter(db, counter_id).await?;
-    let center = center(db, counter.center_id).await?;
-    on_pool!(db.writer(), p => {
-        let mut tx = p.begin().await?;
-        sqlx::query("DELETE FROM queue_profiles WHERE counter_id = $1").bind(counter_id).execute(&mut *tx).await?;
-        for (pos, sid) in services.iter().enumerate() {
-            let n = sqlx::query(
-                "INSERT INTO queue_profiles (counter_id, service_id, position)
-                 SELECT $1, id, $3 FROM queue_services WHERE id = $2 AND center_id = $4")
-                .bind(counter_id)
-                .bind(*sid)
-                .bind(pos as i64)
-                .bind(counter.center_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 0 {
-                return Err(Error::Invalid(format!(
-                    "dịch vụ #{sid} không thuộc trung tâm {} (service not in this center)", center.code)));
-            }
-        }
-        let change = Change {
-            unit_id: Some(center.unit_id),
-            action: "queue.counter.profile",
-            object_type: "queue_counter",
-            object_id: counter_id.to_string(),
-            before: None,
-            after: Some(json!({"services": services})),
-        };
-        audit_in_tx!(&mut *tx, actor, &change, at)?;
-        tx.commit().await?;
-    });
-    Ok(())
-}
+pub(crate) const SERVICE_COLS: &str = "id, center_id, code, name, field, prefix, target_wait_min, position, active";
+pub(crate) const COUNTER_COLS: &str = "id, center_id, code, name, call_order, normal_streak, active";
 
 /// One center by id.
 pub async fn center(db: &Db, id: i64) -> Result<Center> {
@@ -485,6 +326,19 @@ pub async fn ticket(db: &Db, id: i64) -> Result<Ticket> {
         .fetch_optional(p)
         .await?)
     .ok_or_else(|| Error::NotFound(format!("không có vé #{id} (no such ticket)")))
+}
+
+/// The ticket of a center with `number` issued on the local day of `at`
+/// (the latest, should numbering continue across days).
+pub async fn ticket_today(db: &Db, center_id: i64, number: &str, at: i64) -> Result<Option<Ticket>> {
+    Ok(on_pool!(db.reader(), p => sqlx::query_as::<_, Ticket>(&format!(
+        "SELECT {TICKET_COLS} FROM queue_visits WHERE center_id = $1 AND number = $2 AND local_day = $3
+         ORDER BY id DESC LIMIT 1"))
+        .bind(center_id)
+        .bind(number)
+        .bind(domain::queue::local_day(at))
+        .fetch_optional(p)
+        .await?))
 }
 
 /// One stored event of a visit's log.

@@ -2,23 +2,29 @@
 //! checksum of EMVCo field `63` (NAPAS §5.2.15, also called CRC-16/IBM-3740).
 //!
 //! The checksum is a large part of decoding time, so it is computed slicing-by-16:
-//! sixteen 256-entry tables (8 KiB, built at compile time) let the loop consume
-//! sixteen bytes per step. Only the two lookups that involve the running register
-//! are on the critical path; the other fourteen are combined first, independently
-//! of it. The last 0–15 bytes take one step of the same kind rather than a
-//! byte-by-byte chain. The tables are derived from the bit-wise definition kept for
-//! the tests.
+//! sixteen 256-entry tables (16 KiB, built at compile time) let the loop consume
+//! sixteen bytes per step, one byte load and one table lookup per byte. Only the
+//! two lookups that involve the running register are on the critical path; the
+//! other fourteen are combined first, independently of it. The last 0–15 bytes take
+//! one step of the same kind rather than a byte-by-byte chain. The tables are
+//! derived from the bit-wise definition kept for the tests.
+//!
+//! Each table entry also carries one flag bit above the 16 CRC bits, set for the
+//! bytes `0x80`–`0xFF`, so that the decoder learns whether a payload is pure ASCII
+//! from the lookups it makes anyway.
 
 /// Generator polynomial of CRC-16/CCITT-FALSE.
 const POLY: u16 = 0x1021;
 /// Initial register value.
 const INIT: u16 = 0xFFFF;
 
-/// `TABLES[k][x]` is the register contribution of byte `x` followed by `k` zero bytes.
-static TABLES: [[u16; 256]; 16] = build_tables();
+/// `TABLES[k][x]`: in the low 16 bits, the register contribution of byte `x`
+/// followed by `k` zero bytes; bit `16 + k` is set when `x` is not ASCII.
+static TABLES: [[u32; 256]; 16] = build_tables();
 
-const fn build_tables() -> [[u16; 256]; 16] {
-    let mut t = [[0u16; 256]; 16];
+/// The byte-at-a-time table (`TABLES[0]` without flags).
+const fn byte_table() -> [u16; 256] {
+    let mut t = [0u16; 256];
     let mut x = 0;
     while x < 256 {
         let mut crc = (x as u16) << 8;
@@ -27,15 +33,35 @@ const fn build_tables() -> [[u16; 256]; 16] {
             crc = if crc & 0x8000 != 0 { (crc << 1) ^ POLY } else { crc << 1 };
             bit += 1;
         }
-        t[0][x] = crc;
+        t[x] = crc;
         x += 1;
     }
+    t
+}
+
+/// [`byte_table`], for [`crc16_const`].
+const T0: [u16; 256] = byte_table();
+
+const fn build_tables() -> [[u32; 256]; 16] {
+    let mut crc = [[0u16; 256]; 16];
+    crc[0] = T0;
     let mut k = 1;
     while k < 16 {
         let mut x = 0;
         while x < 256 {
-            let prev = t[k - 1][x];
-            t[k][x] = (prev << 8) ^ t[0][(prev >> 8) as usize];
+            let prev = crc[k - 1][x];
+            crc[k][x] = (prev << 8) ^ T0[(prev >> 8) as usize];
+            x += 1;
+        }
+        k += 1;
+    }
+    let mut t = [[0u32; 256]; 16];
+    let mut k = 0;
+    while k < 16 {
+        let mut x = 0;
+        while x < 256 {
+            let flag = if x >= 0x80 { 1u32 << (16 + k) } else { 0 };
+            t[k][x] = crc[k][x] as u32 | flag;
             x += 1;
         }
         k += 1;
@@ -56,37 +82,31 @@ pub fn crc16(data: &[u8]) -> u16 {
 /// Continues a CRC-16/CCITT-FALSE computation from register value `crc`.
 #[must_use]
 pub fn update(crc: u16, data: &[u8]) -> u16 {
-    sliced::<false>(crc, data, &mut 0)
+    sliced(crc, data).0
 }
 
 /// CRC-16/CCITT-FALSE of `data` and whether `data` is pure ASCII, in one pass: the
-/// ASCII test rides on the loop over `data`.
+/// ASCII test rides on the table lookups.
 #[inline]
 #[must_use]
 pub(crate) fn crc16_ascii(data: &[u8]) -> (u16, bool) {
-    let mut high = 0;
-    let crc = sliced::<true>(INIT, data, &mut high);
-    (crc, high & 0x8080_8080_8080_8080 == 0)
+    sliced(INIT, data)
 }
 
-/// The slicing-by-16 loop. With `ASCII`, `or` accumulates the OR of every byte of
-/// `data` (in some lane of a `u64`), for [`crc16_ascii`].
+/// The slicing-by-16 loop: the register after `data`, and whether `data` is ASCII.
 ///
-/// The loop reads single bytes only (besides the optional ASCII words): the encoder
-/// runs it over a buffer it has just written piece by piece, and a wide load that
-/// spans several recent narrow stores cannot be forwarded from the store buffer.
+/// The loop reads single bytes only: the encoder runs it over a buffer it has just
+/// written piece by piece, and a wide load that spans several recent narrow stores
+/// cannot be forwarded from the store buffer.
 #[inline(always)]
-fn sliced<const ASCII: bool>(mut crc: u16, data: &[u8], or: &mut u64) -> u16 {
+fn sliced(mut crc: u16, data: &[u8]) -> (u16, bool) {
     let t = &TABLES;
-    let mut chunks = data.chunks_exact(16);
-    let mut acc = 0u64;
-    for c in &mut chunks {
-        if ASCII {
-            let (lo8, hi8) = c.split_at(8);
-            let w0 = u64::from_le_bytes(lo8.try_into().unwrap_or([0; 8]));
-            let w1 = u64::from_le_bytes(hi8.try_into().unwrap_or([0; 8]));
-            acc |= w0 | w1;
-        }
+    let (chunks, rest) = data.as_chunks::<16>();
+    // The non-ASCII flags of the lookups (bits 16-31), and the OR of the two bytes
+    // per step whose lookup index involves the register.
+    let mut flags = 0u32;
+    let mut first = 0u8;
+    for c in chunks {
         // Byte `i` goes through table `15 - i`. The register-independent lookups are
         // combined first, as a tree, so they overlap the previous step and only the
         // first two bytes wait for the register.
@@ -96,34 +116,34 @@ fn sliced<const ASCII: bool>(mut crc: u16, data: &[u8], or: &mut u64) -> u16 {
         let d = (x(5) ^ x(4)) ^ (x(3) ^ x(2));
         let e = x(1) ^ x(0);
         let indep = (a ^ b) ^ (d ^ e);
-        crc = (t[15][usize::from((crc >> 8) as u8 ^ c[0])] ^ t[14][usize::from(crc as u8 ^ c[1])]) ^ indep;
+        flags |= indep;
+        first |= c[0] | c[1];
+        crc = ((t[15][usize::from((crc >> 8) as u8 ^ c[0])] ^ t[14][usize::from(crc as u8 ^ c[1])]) ^ indep) as u16;
     }
     // The last 0-15 bytes also take one step: byte `i` of `n` goes through table
     // `n - 1 - i`, and only the first two meet the register, so the lookups are
     // independent instead of a byte-by-byte chain.
-    let rest = chunks.remainder();
     let n = rest.len();
     match rest {
         [] => {}
         [b] => {
-            acc |= u64::from(*b);
-            crc = (crc << 8) ^ t[0][usize::from((crc >> 8) as u8 ^ b)];
+            first |= b;
+            crc = (crc << 8) ^ t[0][usize::from((crc >> 8) as u8 ^ b)] as u16;
         }
         [b0, b1, more @ ..] => {
             // The last byte goes through table 0, the one before through table 1, ...
             let mut indep = 0;
             for (table, &b) in t.iter().zip(more.iter().rev()) {
-                acc |= u64::from(b);
                 indep ^= table[usize::from(b)];
             }
-            acc |= u64::from(*b0 | *b1);
-            crc = t[(n - 1) & 15][usize::from((crc >> 8) as u8 ^ b0)]
+            flags |= indep;
+            first |= b0 | b1;
+            crc = (t[(n - 1) & 15][usize::from((crc >> 8) as u8 ^ b0)]
                 ^ t[(n - 2) & 15][usize::from(crc as u8 ^ b1)]
-                ^ indep;
+                ^ indep) as u16;
         }
     }
-    *or |= acc;
-    crc
+    (crc, flags >> 16 == 0 && first < 0x80)
 }
 
 /// CRC-16/CCITT-FALSE register after `data`, computable at compile time.
@@ -132,7 +152,7 @@ pub const fn crc16_const(data: &[u8]) -> u16 {
     let mut crc = INIT;
     let mut i = 0;
     while i < data.len() {
-        crc = (crc << 8) ^ TABLES[0][((crc >> 8) as u8 ^ data[i]) as usize];
+        crc = (crc << 8) ^ T0[((crc >> 8) as u8 ^ data[i]) as usize];
         i += 1;
     }
     crc
@@ -150,23 +170,35 @@ pub fn to_hex(crc: u16) -> [u8; 4] {
     ]
 }
 
+/// Values of hexadecimal digits (upper or lower case); `0xFF` for other bytes.
+static HEX_VALUE: [u8; 256] = hex_values();
+
+const fn hex_values() -> [u8; 256] {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+}
+
 /// Parses four hexadecimal digits, upper or lower case.
+#[inline]
 #[must_use]
 pub fn parse_hex(s: &[u8]) -> Option<u16> {
-    if s.len() != 4 {
+    let &[a, b, c, d] = s else {
         return None;
-    }
-    let mut v: u16 = 0;
-    for &b in s {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'A'..=b'F' => b - b'A' + 10,
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u16::from(d);
-    }
-    Some(v)
+    };
+    let v = |x: u8| u16::from(HEX_VALUE[usize::from(x)]);
+    let (a, b, c, d) = (v(a), v(b), v(c), v(d));
+    ((a | b | c | d) < 16).then_some((a << 12) | (b << 8) | (c << 4) | d)
 }
 
 /// The bit-at-a-time reference definition, used to check the tables.
@@ -201,6 +233,19 @@ mod tests {
             assert_eq!(crc16(&data[..n]), crc16_bitwise(&data[..n]), "length {n}");
             let ascii = data[..n].is_ascii();
             assert_eq!(crc16_ascii(&data[..n]), (crc16_bitwise(&data[..n]), ascii));
+        }
+    }
+
+    #[test]
+    fn one_non_ascii_byte_anywhere_is_seen() {
+        let ascii: Vec<u8> = (0..70u8).map(|i| b' ' + i % 90).collect();
+        for n in 0..ascii.len() {
+            assert!(crc16_ascii(&ascii[..n]).1);
+            for at in 0..n {
+                let mut d = ascii[..n].to_vec();
+                d[at] |= 0x80;
+                assert_eq!(crc16_ascii(&d), (crc16_bitwise(&d), false), "length {n}, byte {at}");
+            }
         }
     }
 

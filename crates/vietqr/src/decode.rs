@@ -174,7 +174,7 @@ pub struct Payload<'a> {
     raw: &'a str,
     ascii: bool,
     crc: u16,
-    slots: [Span; 100],
+    pub(crate) slots: [Span; 100],
     pub(crate) sub: [Span; 16],
 }
 
@@ -219,26 +219,33 @@ fn header(b: &[u8], pos: usize, end: usize) -> Option<(u8, usize)> {
     (stop <= end).then_some((v as u8, stop))
 }
 
-/// Whether root field `id` must be a template (26–51, 62, 64).
+/// Visits the sub-fields of the ASCII template value at `s` as `(id, span)`; `false`
+/// when it is not well-formed, repeats an ID, or uses an ID of 64 or more (which the
+/// common path leaves to the general one).
 #[inline(always)]
-fn is_template(id: u8) -> bool {
-    id.wrapping_sub(26) < 26 || id == 62 || id == 64
+fn walk(b: &[u8], s: Span, mut visit: impl FnMut(u8, Span)) -> bool {
+    let (mut pos, end) = (usize::from(s.start), usize::from(s.end));
+    let mut seen = 0u64;
+    while pos < end {
+        let Some((id, stop)) = header(b, pos, end) else {
+            return false;
+        };
+        let bit = 1u64.checked_shl(u32::from(id)).unwrap_or(0);
+        if bit == 0 || seen & bit != 0 {
+            return false;
+        }
+        seen |= bit;
+        visit(id, Span { start: (pos + 4) as u16, end: stop as u16 });
+        pos = stop;
+    }
+    true
 }
 
-/// A set of two-digit IDs.
-#[derive(Default)]
-struct Seen(u64, u64);
-
-impl Seen {
-    /// Adds `id`; `false` when it was already there.
-    #[inline(always)]
-    fn insert(&mut self, id: u8) -> bool {
-        let (word, bit) = if id < 64 { (&mut self.0, id) } else { (&mut self.1, id - 64) };
-        let m = 1u64 << (bit & 63);
-        let fresh = *word & m == 0;
-        *word |= m;
-        fresh
-    }
+/// Whether the value at `s` is the NAPAS GUID (any case).
+#[inline(always)]
+fn is_napas(b: &[u8], s: Span) -> bool {
+    let g = &b[usize::from(s.start)..usize::from(s.end)];
+    g == crate::NAPAS_GUID.as_bytes() || g.eq_ignore_ascii_case(crate::NAPAS_GUID.as_bytes())
 }
 
 /// Decodes and structurally checks an EMVCo merchant-presented payload.
@@ -248,6 +255,7 @@ impl Seen {
 /// # Errors
 /// Any [`DecodeError`] except [`DecodeError::Missing`], which only profile
 /// validation ([`Payload::validate`]) reports.
+#[inline]
 pub fn decode(raw: &str) -> Result<Payload<'_>, DecodeError> {
     decode_with::<true>(raw)
 }
@@ -256,50 +264,57 @@ pub fn decode(raw: &str) -> Result<Payload<'_>, DecodeError> {
 /// both agree.
 #[inline(always)]
 fn decode_with<const FAST: bool>(raw: &str) -> Result<Payload<'_>, DecodeError> {
-    let bytes = raw.as_bytes();
-    let n = bytes.len();
-    if n == 0 {
-        return Err(DecodeError::Empty);
-    }
-    if n > MAX_PAYLOAD_BYTES {
-        return Err(DecodeError::TooLong { len: n });
-    }
-    // Check the CRC first when the tail is there: a corrupted payload is then
-    // reported as such rather than by whatever structural damage it has.
-    let mut crc_checked = None;
-    let mut ascii = None;
-    if n >= 8
-        && &bytes[n - 8..n - 4] == b"6304"
-        && let Some(found) = crc::parse_hex(&bytes[n - 4..])
+    // The payload is built in the value returned, and every path returns that value,
+    // so that its slot table is not copied on the way out.
+    let mut out = Ok(Payload { raw, ascii: false, crc: 0, slots: [Span::default(); 100], sub: [Span::default(); 16] });
+    if let Ok(p) = &mut out
+        && let Err(e) = p.fill::<FAST>()
     {
-        let (expected, body_ascii) = crc::crc16_ascii(&bytes[..n - 4]);
-        if expected != found {
-            return Err(crc_mismatch(expected, &raw[n - 4..]));
-        }
-        crc_checked = Some(found);
-        // The four CRC digits are ASCII.
-        ascii = Some(body_ascii);
-    }
-    // The payload is built in place, in the value returned, so that its slot table
-    // is not copied on the way out.
-    let mut out = Ok(Payload {
-        raw,
-        ascii: ascii.unwrap_or_else(|| raw.is_ascii()),
-        crc: crc_checked.unwrap_or(0),
-        slots: [Span::default(); 100],
-        sub: [Span::default(); 16],
-    });
-    if let Ok(p) = &mut out {
-        if FAST && p.ascii && crc_checked.is_some() {
-            if p.decode_common() {
-                return out;
-            }
-            p.slots = [Span::default(); 100];
-            p.sub = [Span::default(); 16];
-        }
-        p.decode_general(crc_checked)?;
+        out = Err(e);
     }
     out
+}
+
+impl<'a> Payload<'a> {
+    /// Decodes `self.raw` into this empty payload.
+    #[inline(always)]
+    fn fill<const FAST: bool>(&mut self) -> Result<(), DecodeError> {
+        let raw = self.raw;
+        let bytes = raw.as_bytes();
+        let n = bytes.len();
+        if n == 0 {
+            return Err(DecodeError::Empty);
+        }
+        if n > MAX_PAYLOAD_BYTES {
+            return Err(DecodeError::TooLong { len: n });
+        }
+        // Check the CRC first when the tail is there: a corrupted payload is then
+        // reported as such rather than by whatever structural damage it has.
+        let mut crc_checked = None;
+        if n >= 8
+            && bytes[n - 8..n - 4] == *b"6304"
+            && let Some(found) = crc::parse_hex(&bytes[n - 4..])
+        {
+            let (expected, body_ascii) = crc::crc16_ascii(&bytes[..n - 4]);
+            if expected != found {
+                return Err(crc_mismatch(expected, &raw[n - 4..]));
+            }
+            crc_checked = Some(found);
+            self.crc = found;
+            // The four CRC digits are ASCII.
+            self.ascii = body_ascii;
+            if FAST && body_ascii {
+                if self.decode_common() {
+                    return Ok(());
+                }
+                self.slots = [Span::default(); 100];
+                self.sub = [Span::default(); 16];
+            }
+        } else {
+            self.ascii = raw.is_ascii();
+        }
+        self.decode_general(crc_checked)
+    }
 }
 
 impl<'a> Payload<'a> {
@@ -375,9 +390,10 @@ impl<'a> Payload<'a> {
     /// The common case in one pass, with no error reporting: a pure ASCII payload
     /// whose CRC was verified, that starts with `000201`, whose root fields, all
     /// distinct, end exactly where the `6304` CRC field starts, and whose templates
-    /// are well-formed. Returns `false` on anything else, leaving
-    /// [`Self::decode_general`] to name the error: it accepts exactly what the
-    /// general path accepts, with the same result.
+    /// are well-formed with sub-field IDs below 64. Returns `false` on anything else,
+    /// leaving [`Self::decode_general`] to name the error (or accept the payload): it
+    /// accepts exactly what the general path accepts, with the same result.
+    #[inline(always)]
     fn decode_common(&mut self) -> bool {
         let b = self.raw.as_bytes();
         let n = b.len();
@@ -399,10 +415,18 @@ impl<'a> Payload<'a> {
             if slot.start != 0 {
                 return false;
             }
-            *slot = Span { start: (pos + 4) as u16, end: stop as u16 };
+            let span = Span { start: (pos + 4) as u16, end: stop as u16 };
+            *slot = span;
             // Templates are checked as they come (the general path reports the
             // first error in ID order).
-            if is_template(id) && !self.common_template(id) {
+            let ok = match id {
+                38 => self.common_napas(span),
+                62 => self.common_additional(span),
+                26..=51 => self.common_account(span),
+                64 => walk(b, span, |_, _| ()),
+                _ => true,
+            };
+            if !ok {
                 return false;
             }
             pos = stop;
@@ -410,60 +434,61 @@ impl<'a> Payload<'a> {
         true
     }
 
-    /// [`Self::check_template`] for ASCII text, with no error reporting.
-    #[inline]
-    fn common_template(&mut self, id: u8) -> bool {
+    /// Field `38` in the common case: its sub-fields (cached), and `38.01` when the
+    /// GUID is NAPAS's.
+    #[inline(always)]
+    fn common_napas(&mut self, s: Span) -> bool {
         let b = self.raw.as_bytes();
-        let s = self.slots[usize::from(id)];
-        let (mut pos, end) = (usize::from(s.start), usize::from(s.end));
-        let mut seen = Seen::default();
-        let mut guid = Span::default();
-        let mut org = Span::default();
-        while pos < end {
-            let Some((sub_id, stop)) = header(b, pos, end) else {
-                return false;
-            };
-            if !seen.insert(sub_id) {
-                return false;
-            }
-            let span = Span { start: (pos + 4) as u16, end: stop as u16 };
-            match (id, sub_id) {
-                (62, 1..=11) => self.sub[sub::ADD + usize::from(sub_id)] = span,
-                (62, _) => {}
-                (_, 0) => guid = span,
-                (_, 1) => org = span,
-                (38, 2) => self.sub[sub::SERVICE] = span,
-                _ => {}
-            }
-            pos = stop;
+        let (mut guid, mut org, mut service) = (Span::default(), Span::default(), Span::default());
+        let ok = walk(b, s, |id, span| match id {
+            0 => guid = span,
+            1 => org = span,
+            2 => service = span,
+            _ => {}
+        });
+        self.sub[sub::GUID] = guid;
+        self.sub[sub::ORG] = org;
+        self.sub[sub::SERVICE] = service;
+        if !ok || org.start == 0 || !is_napas(b, guid) {
+            return ok;
         }
-        if id == 38 {
-            self.sub[sub::GUID] = guid;
-            self.sub[sub::ORG] = org;
-        }
-        // `38.01` (or `26.01`-`51.01`) is a template when the GUID is NAPAS's.
-        if org.start == 0
-            || id > 51
-            || !b[usize::from(guid.start)..usize::from(guid.end)].eq_ignore_ascii_case(crate::NAPAS_GUID.as_bytes())
-        {
-            return true;
-        }
-        let (mut pos, end) = (usize::from(org.start), usize::from(org.end));
-        let mut seen = Seen::default();
-        while pos < end {
-            let Some((sub_id, stop)) = header(b, pos, end) else {
-                return false;
-            };
-            if !seen.insert(sub_id) {
-                return false;
+        let (mut bin, mut account) = (Span::default(), Span::default());
+        let ok = walk(b, org, |id, span| match id {
+            0 => bin = span,
+            1 => account = span,
+            _ => {}
+        });
+        self.sub[sub::BIN] = bin;
+        self.sub[sub::ACCOUNT] = account;
+        ok
+    }
+
+    /// Field `62` in the common case: `62.01`-`62.11` are cached.
+    #[inline(always)]
+    fn common_additional(&mut self, s: Span) -> bool {
+        let b = self.raw.as_bytes();
+        let cache = &mut self.sub;
+        walk(b, s, |id, span| {
+            if let 1..=11 = id {
+                cache[sub::ADD + usize::from(id)] = span;
             }
-            if id == 38 && sub_id <= 1 {
-                self.sub[if sub_id == 0 { sub::BIN } else { sub::ACCOUNT }] =
-                    Span { start: (pos + 4) as u16, end: stop as u16 };
-            }
-            pos = stop;
+        })
+    }
+
+    /// A merchant account template other than `38` in the common case, with its
+    /// `01` checked as a template when its GUID is NAPAS's.
+    fn common_account(&mut self, s: Span) -> bool {
+        let b = self.raw.as_bytes();
+        let (mut guid, mut org) = (Span::default(), Span::default());
+        let ok = walk(b, s, |id, span| match id {
+            0 => guid = span,
+            1 => org = span,
+            _ => {}
+        });
+        if !ok || org.start == 0 || !is_napas(b, guid) {
+            return ok;
         }
-        true
+        walk(b, org, |_, _| ())
     }
 
     /// The general path of [`decode`]: any payload, with precise errors.
@@ -698,7 +723,7 @@ mod tests {
             Payload { raw: DYN, ascii: true, crc: 0x2E2E, slots: [Span::default(); 100], sub: [Span::default(); 16] };
         assert!(p.decode_common());
         assert_eq!(Ok(p.clone()), decode_with::<false>(DYN));
-        assert!(p.napas_common().is_some());
+        assert!(p.vietqr_common().is_some());
         assert_eq!(p.vietqr(), p.vietqr_general());
     }
 

@@ -4,9 +4,9 @@
 //! ascending order at every level (`00 01 38 53 54 58 62 63`), `01` = `12` exactly
 //! when an amount is given, `38` = NAPAS GUID + (BIN, account) + service code,
 //! uppercase CRC. The purpose (`62.08`) is folded to ASCII and capped at 25
-//! characters. Everything is written into a stack buffer and copied once into a
-//! `String` of the exact length; the CRC state after the constant 14-byte prefix is
-//! precomputed.
+//! characters. Validation and writing take one pass into a stack buffer, copied once
+//! into a `String` of the exact length; the CRC state after the first 38 bytes,
+//! which only depend on the kind of code and the account's length, is precomputed.
 
 use std::borrow::Cow;
 
@@ -178,10 +178,9 @@ impl<'a> Transfer<'a> {
     /// # Errors
     /// The first [`EncodeError`] found.
     pub fn encode(&self) -> Result<String, EncodeError> {
-        let v = self.validated()?;
-        let mut out = String::with_capacity(v.len);
-        self.write(&v, &mut out);
-        Ok(out)
+        let mut buf = [0u8; BUF_LEN];
+        let n = self.write(&mut buf)?;
+        Ok(String::from(as_str(&buf, n)))
     }
 
     /// Validates and appends the payload to `out`; `out` is untouched on error.
@@ -189,72 +188,28 @@ impl<'a> Transfer<'a> {
     /// # Errors
     /// The first [`EncodeError`] found.
     pub fn encode_into(&self, out: &mut String) -> Result<(), EncodeError> {
-        let v = self.validated()?;
-        out.reserve(v.len);
-        self.write(&v, out);
+        let mut buf = [0u8; BUF_LEN];
+        let n = self.write(&mut buf)?;
+        out.push_str(as_str(&buf, n));
         Ok(())
     }
 
-    /// Appends the payload of a validated transfer to `out`, which has room for it.
+    /// Validates the transfer and writes its payload at the start of `b`, in one
+    /// pass; returns its length, or the first [`EncodeError`] in the order of the
+    /// checks: BIN, account, amount, purpose, labels, additional data length.
     #[inline]
-    fn write(&self, v: &Validated<'_>, out: &mut String) {
-        let account = self.account.as_bytes();
-        // 38.01 = 0006 BIN + 01 LL account; 38 = GUID (14) + 01 LL org + 0208 service.
-        let org_len = 10 + 4 + account.len();
-        let mai_len = 14 + 4 + org_len + 12;
-        // Everything is written into a stack buffer (at most 238 bytes), then copied
-        // once into `out`. The write position is a plain local, so it stays in a
-        // register across the copies.
-        let mut buf = [0u8; 256];
-        let b = &mut buf;
-        let mut at = put(b, 0, if v.amount.is_some() { b"00020101021238" } else { b"00020101021138" });
-        at = two(b, at, mai_len);
-        at = put(b, at, b"0010A00000072701");
-        at = two(b, at, org_len);
-        at = put(b, at, b"0006");
-        at = put_short(b, at, self.bin.as_bytes());
-        at = put(b, at, b"01");
-        at = two(b, at, account.len());
-        at = put_short(b, at, account);
-        at = put(b, at, if self.card { b"0208QRIBFTTC5303704" } else { b"0208QRIBFTTA5303704" });
-        if let Some((a, digits)) = v.amount {
-            at = put(b, at, b"54");
-            at = number(b, at, a, digits);
-        }
-        at = put(b, at, b"5802VN");
-        if v.add_len > 0 {
-            at = put(b, at, b"62");
-            at = two(b, at, v.add_len);
-            let [f1, f3, f5, f7] = v.fields;
-            for (id, val) in [(1, f1), (3, f3), (5, f5), (7, f7), (8, v.purpose.as_deref())] {
-                if let Some(val) = val {
-                    at = two(b, at, id);
-                    at = two(b, at, val.len());
-                    at = put_short(b, at, val.as_bytes());
-                }
-            }
-        }
-        at = put(b, at, b"6304");
-        // The first 14 bytes are one of two constants whose CRC state is precomputed.
-        let state = if v.amount.is_some() { DYNAMIC_PREFIX_CRC } else { STATIC_PREFIX_CRC };
-        let c = crc::update(state, &b[14..at]);
-        at = put(b, at, &crc::to_hex(c));
-        // All pieces are validated ASCII, so this never fails.
-        out.push_str(core::str::from_utf8(&b[..at]).unwrap_or_default());
-    }
-
-    fn validated(&self) -> Result<Validated<'a>, EncodeError> {
+    fn write(&self, b: &mut [u8; BUF_LEN]) -> Result<usize, EncodeError> {
         let bin = self.bin.as_bytes();
-        if bin.len() != 6 || !all_in(bin, DIGIT) {
+        let Some(bin) = bin.first_chunk::<6>().filter(|b| bin.len() == 6 && all_in(*b, DIGIT)) else {
             return Err(EncodeError::InvalidBin(self.bin.to_owned()));
-        }
-        let acc = self.account.as_bytes();
-        let ok_len = !acc.is_empty() && acc.len() <= MAX_ACCOUNT_CHARS;
+        };
+        let account = self.account.as_bytes();
+        let ok_len = !account.is_empty() && account.len() <= MAX_ACCOUNT_CHARS;
         if self.card {
-            if !ok_len || !all_in(acc, DIGIT) {
+            if !ok_len || !all_in(account, DIGIT) {
                 return Err(EncodeError::InvalidCard(self.account.to_owned()));
             }
-        } else if !ok_len || !all_in(acc, ACCOUNT) {
+        } else if !ok_len || !all_in(account, ACCOUNT) {
             return Err(EncodeError::InvalidAccount(self.account.to_owned()));
         }
         match self.amount {
@@ -266,8 +221,9 @@ impl<'a> Transfer<'a> {
         }
         let purpose = match self.purpose {
             // Printable ASCII has nothing to fold, and its only whitespace is ' '.
-            Some(p) if all_in(p.as_bytes(), PRINTABLE) => {
-                let f = p.trim_ascii();
+            Some(p) if printable(p.as_bytes()) => {
+                // The only ASCII whitespace that is printable is ' '.
+                let f = p.trim_matches(' ');
                 if f.len() > MAX_ADDITIONAL_CHARS {
                     return Err(EncodeError::TooLong { field: "purpose", chars: f.len() });
                 }
@@ -283,39 +239,97 @@ impl<'a> Transfer<'a> {
             }
             None => None,
         };
-        let fields = [
+        let labels = [
             check_label("bill number", self.bill_number)?,
             check_label("store label", self.store)?,
             check_label("reference label", self.reference)?,
             check_label("terminal label", self.terminal)?,
         ];
-        let add_len = fields.iter().map(|f| f.map_or(0, |f| 4 + f.len())).sum::<usize>()
-            + purpose.as_deref().map_or(0, |p| 4 + p.len());
+        let piece = |v: Option<&str>| v.map_or(0, |v| 4 + v.len());
+        let add_len =
+            piece(labels[0]) + piece(labels[1]) + piece(labels[2]) + piece(labels[3]) + piece(purpose.as_deref());
         if add_len > 99 {
             return Err(EncodeError::AdditionalDataTooLong(add_len));
         }
-        // 00 and 01 (12), 38's header (4), GUID (14), 38.01's header (4), BIN (10),
-        // the account's header (4) and the account, service (12), 53 (7), 58 (6) and
-        // 63 (8); then 54 and 62 when present.
-        let mut len = 81 + acc.len();
-        let amount = self.amount.map(|a| (a, decimal_digits(a)));
-        if let Some((_, digits)) = amount {
-            len += 4 + digits;
+
+        // The first 48 bytes are at fixed offsets: `000201`, `0102` `11`/`12`, `38` LL,
+        // the GUID, `01` LL, `0006` BIN, `01` LL.
+        let dynamic = self.amount.is_some();
+        // 38.01 = 0006 BIN + 01 LL account; 38 = GUID (14) + 01 LL org + 0208 service.
+        let org_len = 10 + 4 + account.len();
+        let mai_len = 14 + 4 + org_len + 12;
+        b[..14].copy_from_slice(if dynamic { b"00020101021238" } else { b"00020101021138" });
+        b[14..16].copy_from_slice(pair(mai_len));
+        b[16..32].copy_from_slice(b"0010A00000072701");
+        b[32..34].copy_from_slice(pair(org_len));
+        b[34..38].copy_from_slice(b"0006");
+        b[38..44].copy_from_slice(bin);
+        b[44..46].copy_from_slice(b"01");
+        b[46..48].copy_from_slice(pair(account.len()));
+        let mut at = put_short(b, 48, account);
+        at = put(b, at, if self.card { b"0208QRIBFTTC5303704" } else { b"0208QRIBFTTA5303704" });
+        if let Some(a) = self.amount {
+            at = put(b, at, b"54");
+            at = number(b, at, a);
         }
+        at = put(b, at, b"5802VN");
         if add_len > 0 {
-            len += 4 + add_len;
+            at = put(b, at, b"62");
+            at = put(b, at, pair(add_len));
+            let [f1, f3, f5, f7] = labels;
+            at = sub_field(b, at, b"01", f1);
+            at = sub_field(b, at, b"03", f3);
+            at = sub_field(b, at, b"05", f5);
+            at = sub_field(b, at, b"07", f7);
+            at = sub_field(b, at, b"08", purpose.as_deref());
         }
-        let v = Validated { amount, fields, purpose, add_len, len };
-        Ok(v)
+        at = put(b, at, b"6304");
+        // The first 38 bytes (up to the BIN) only depend on whether the code is
+        // dynamic and on the account's length: their CRC state is precomputed.
+        let state = PREFIX_CRC[usize::from(dynamic)][account.len()];
+        let c = crc::update(state, b.get(PREFIX_LEN..at).unwrap_or_default());
+        Ok(put(b, at, &crc::to_hex(c)))
     }
 }
 
-/// Two-digit decimal strings `00`–`99`, back to back.
-const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+/// The first `n` bytes of `buf`, which hold a payload, as text.
+///
+/// The UTF-8 check runs over whole 16-byte blocks (the zeroed bytes after the
+/// payload are valid UTF-8 too), so that it stays on its word-at-a-time ASCII path
+/// instead of finishing byte by byte. Every piece was validated as ASCII, so neither
+/// step can fail.
+#[inline(always)]
+fn as_str(buf: &[u8; BUF_LEN], n: usize) -> &str {
+    let blocks = buf.get(..n.next_multiple_of(16)).unwrap_or_default();
+    core::str::from_utf8(blocks).unwrap_or_default().get(..n).unwrap_or_default()
+}
+
+/// Size of the stack buffer a payload is written into: the longest payload is
+/// 81 + 19 (account) + 24 (amount of 20 digits) + 103 (field `62`) = 227 bytes.
+const BUF_LEN: usize = 256;
+
+/// Two-digit decimal strings `00`–`99`.
+static PAIRS: [[u8; 2]; 100] = pairs();
+
+const fn pairs() -> [[u8; 2]; 100] {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+}
+
+/// `n` (< 100) as two digits.
+#[inline(always)]
+fn pair(n: usize) -> &'static [u8; 2] {
+    &PAIRS[n.min(99)]
+}
 
 /// Writes `s` at `buf[at..]`, returning the position after it.
 #[inline(always)]
-fn put(buf: &mut [u8; 256], at: usize, s: &[u8]) -> usize {
+fn put(buf: &mut [u8; BUF_LEN], at: usize, s: &[u8]) -> usize {
     buf[at..at + s.len()].copy_from_slice(s);
     at + s.len()
 }
@@ -323,7 +337,7 @@ fn put(buf: &mut [u8; 256], at: usize, s: &[u8]) -> usize {
 /// [`put`] for a short piece of unknown length (at most 32 bytes, as every validated
 /// input is): two overlapping fixed-size copies instead of a `memcpy` call.
 #[inline(always)]
-fn put_short(buf: &mut [u8; 256], at: usize, s: &[u8]) -> usize {
+fn put_short(buf: &mut [u8; BUF_LEN], at: usize, s: &[u8]) -> usize {
     let n = s.len();
     match n {
         16..=32 => {
@@ -347,62 +361,68 @@ fn put_short(buf: &mut [u8; 256], at: usize, s: &[u8]) -> usize {
     at + n
 }
 
-/// Writes `n` (< 100) as two digits at `buf[at..]`, returning the position after.
+/// Writes sub-field `id` with value `v`, if any, returning the position after it.
 #[inline(always)]
-fn two(buf: &mut [u8; 256], at: usize, n: usize) -> usize {
-    let i = 2 * (n % 100);
-    put(buf, at, &[PAIRS[i], PAIRS[i + 1]])
+fn sub_field(buf: &mut [u8; BUF_LEN], at: usize, id: &[u8; 2], v: Option<&str>) -> usize {
+    match v {
+        None => at,
+        Some(v) => {
+            let at = put(buf, at, id);
+            let at = put(buf, at, pair(v.len()));
+            put_short(buf, at, v.as_bytes())
+        }
+    }
 }
 
-/// Writes a positive `n` of `digits` decimal digits as a length (two digits) and
-/// the digits at `buf[at..]`, returning the position after.
+/// Writes a positive `n` as a length (two digits) and its digits at `buf[at..]`,
+/// returning the position after.
 #[inline(always)]
-fn number(buf: &mut [u8; 256], at: usize, mut n: u64, digits: usize) -> usize {
-    let end = two(buf, at, digits) + digits;
+fn number(buf: &mut [u8; BUF_LEN], at: usize, mut n: u64) -> usize {
+    let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+    let end = put(buf, at, pair(digits)) + digits;
     let mut i = end;
     // Two digits at a time, from the end.
     while n >= 100 {
-        let r = 2 * (n % 100) as usize;
-        n /= 100;
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&PAIRS[r..r + 2]);
+        buf[i..i + 2].copy_from_slice(pair((n % 100) as usize));
+        n /= 100;
     }
     if n >= 10 {
-        let r = 2 * n as usize;
-        buf[i - 2..i].copy_from_slice(&PAIRS[r..r + 2]);
+        buf[i - 2..i].copy_from_slice(pair(n as usize));
     } else {
         buf[i - 1] = b'0' + n as u8;
     }
     end
 }
 
-/// CRC register after the constant prefix `00020101021138` (static codes).
-const STATIC_PREFIX_CRC: u16 = crc::crc16_const(b"00020101021138");
-/// CRC register after the constant prefix `00020101021238` (dynamic codes).
-const DYNAMIC_PREFIX_CRC: u16 = crc::crc16_const(b"00020101021238");
+/// Length of the payload prefix whose CRC state [`PREFIX_CRC`] holds: `000201`,
+/// `0102` `11`/`12`, `38` LL, the GUID, `01` LL and `0006`.
+const PREFIX_LEN: usize = 38;
 
-/// Validated optional parts of a transfer.
-struct Validated<'a> {
-    /// The amount and its number of digits.
-    amount: Option<(u64, usize)>,
-    /// `62.01`, `62.03`, `62.05`, `62.07`.
-    fields: [Option<&'a str>; 4],
-    purpose: Option<Cow<'a, str>>,
-    /// Characters of the value of `62` (0 when absent).
-    add_len: usize,
-    /// Characters of the whole payload.
-    len: usize,
-}
+/// CRC register after the first [`PREFIX_LEN`] bytes, by dynamic (1) or static (0)
+/// code and by account length (1-19).
+static PREFIX_CRC: [[u16; MAX_ACCOUNT_CHARS + 1]; 2] = prefix_crcs();
 
-/// Number of decimal digits of `n`.
-#[inline]
-fn decimal_digits(mut n: u64) -> usize {
-    let mut d = 1;
-    while n >= 10 {
-        n /= 10;
-        d += 1;
+const fn prefix_crcs() -> [[u16; MAX_ACCOUNT_CHARS + 1]; 2] {
+    let mut t = [[0u16; MAX_ACCOUNT_CHARS + 1]; 2];
+    let mut dynamic = 0;
+    while dynamic < 2 {
+        let mut acc = 1;
+        while acc <= MAX_ACCOUNT_CHARS {
+            let org_len = 10 + 4 + acc;
+            let mai_len = 14 + 4 + org_len + 12;
+            let mut prefix = *b"00020101021x38mm0010A00000072701oo0006";
+            prefix[11] = if dynamic == 1 { b'2' } else { b'1' };
+            prefix[14] = PAIRS[mai_len][0];
+            prefix[15] = PAIRS[mai_len][1];
+            prefix[32] = PAIRS[org_len][0];
+            prefix[33] = PAIRS[org_len][1];
+            t[dynamic][acc] = crc::crc16_const(&prefix);
+            acc += 1;
+        }
+        dynamic += 1;
     }
-    d
+    t
 }
 
 /// Class bit of ASCII digits.
@@ -434,11 +454,37 @@ fn all_in(s: &[u8], class: u8) -> bool {
     s.iter().fold(class, |m, &c| m & CLASS[usize::from(c)]) == class
 }
 
+/// Whether every byte of `s` is printable ASCII (`0x20`-`0x7E`), eight at a time.
+#[inline(always)]
+fn printable(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below 0x20 borrows when 0x20 is subtracted (and had no high bit); a byte
+    // of 0x7F or more has its high bit set once 1 is added.
+    let bad = |w: u64| (w.wrapping_sub(0x20 * ONES) & !w) | (w.wrapping_add(ONES) | w);
+    if s.len() < 8 {
+        return all_in(s, PRINTABLE);
+    }
+    let (words, _) = s.as_chunks::<8>();
+    let mut acc = 0;
+    for w in words {
+        acc |= bad(u64::from_le_bytes(*w));
+    }
+    // The last eight bytes, overlapping the last whole word.
+    if let Some(last) = s.last_chunk::<8>() {
+        acc |= bad(u64::from_le_bytes(*last));
+    }
+    acc & HIGH == 0
+}
+
+/// A label (`62.01`-`62.07`) checked as printable ASCII of at most 25 characters;
+/// `None` when absent or empty.
+#[inline(always)]
 fn check_label<'a>(field: &'static str, v: Option<&'a str>) -> Result<Option<&'a str>, EncodeError> {
     let Some(v) = v.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    if !all_in(v.as_bytes(), PRINTABLE) {
+    if !printable(v.as_bytes()) {
         return Err(EncodeError::NotAscii { field });
     }
     if v.len() > MAX_ADDITIONAL_CHARS {
@@ -552,7 +598,9 @@ mod tests {
                     proptest::prop_assert_eq!(q.amount.map(|v| v.0), amount);
                     proptest::prop_assert_eq!(q.additional.bill_number, bill.as_deref());
                     proptest::prop_assert_eq!(q.additional.terminal, terminal.as_deref());
-                    proptest::prop_assert_eq!(Ok(e.len()), t.validated().map(|v| v.len));
+                    let mut appended = String::from("x");
+                    t.encode_into(&mut appended).unwrap();
+                    proptest::prop_assert_eq!(&appended[1..], e.as_str());
                 }
                 Err(e) => proptest::prop_assert!(matches!(e, EncodeError::AdditionalDataTooLong(_))),
             }

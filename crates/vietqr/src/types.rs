@@ -16,18 +16,18 @@ pub struct Bin([u8; 6]);
 pub struct InvalidBin;
 
 impl Bin {
+    /// A BIN from six ASCII digits, with its bank looked up in the same pass over
+    /// the digits; `None` when they are not all digits.
+    #[inline(always)]
+    pub(crate) fn from_digits_with_bank(b: &[u8; 6]) -> Option<(Self, Option<&'static Bank>)> {
+        let key = banks::bin_key(b)?;
+        Some((Self(*b), banks::by_key(key)))
+    }
+
     /// Parses exactly 6 ASCII digits.
     ///
     /// # Errors
     /// [`InvalidBin`] for anything else.
-    /// Parses a BIN and looks its bank up in one pass over the digits.
-    #[inline]
-    pub(crate) fn parse_with_bank(s: &str) -> Option<(Self, Option<&'static Bank>)> {
-        let b: [u8; 6] = s.as_bytes().try_into().ok()?;
-        let key = banks::bin_key(&b)?;
-        Some((Self(b), banks::by_key(key)))
-    }
-
     pub fn parse(s: &str) -> Result<Self, InvalidBin> {
         let b: [u8; 6] = s.as_bytes().try_into().map_err(|_| InvalidBin)?;
         if b.iter().all(u8::is_ascii_digit) { Ok(Self(b)) } else { Err(InvalidBin) }

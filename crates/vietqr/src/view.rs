@@ -4,9 +4,26 @@
 
 use crate::NAPAS_GUID;
 use crate::banks::Bank;
-use crate::decode::{DecodeError, Payload, decode, sub};
+use crate::decode::{DecodeError, Payload, Span, decode, sub};
 use crate::tlv::{Nesting, Tlv, TlvIter, nesting};
 use crate::types::{Bin, Initiation, Service, Vnd};
+
+/// An amount of plain digits (1-13, not all zero) in đồng, or `None`.
+#[inline(always)]
+fn plain_amount(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 13 {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    (v != 0).then_some(v)
+}
 
 /// GUID of VNPAY-QR merchant accounts.
 pub const VNPAY_GUID: &str = "A000000775";
@@ -39,6 +56,7 @@ pub struct AdditionalData<'a> {
 }
 
 impl<'a> AdditionalData<'a> {
+    #[inline]
     fn from_payload(p: &Payload<'a>) -> Self {
         // The spans of `62.01`-`62.11` were cached when `62` was checked (all empty
         // when there is no `62`).
@@ -96,19 +114,6 @@ impl<'a> VietQr<'a> {
     }
 }
 
-/// What [`Payload::vietqr`] takes from the common case, besides field `62`.
-pub(crate) struct Common<'a> {
-    bin: Bin,
-    bank: Option<&'static Bank>,
-    account: &'a str,
-    service: Option<Service<'a>>,
-    initiation: Initiation,
-    amount: Option<Vnd>,
-    mcc: Option<&'a str>,
-    merchant_name: Option<&'a str>,
-    merchant_city: Option<&'a str>,
-}
-
 fn initiation(p: &Payload<'_>) -> Initiation {
     p.get(1).and_then(Initiation::from_code).unwrap_or(if p.get(54).is_some() {
         Initiation::Dynamic
@@ -122,25 +127,19 @@ impl<'a> Payload<'a> {
     ///
     /// # Errors
     /// The first profile violation.
+    #[inline]
     pub fn vietqr(&self) -> Result<VietQr<'a>, DecodeError> {
-        // The common case builds the view right in the value returned.
-        match self.napas_common() {
-            Some(c) => Ok(VietQr {
-                bin: c.bin,
-                bank: c.bank,
-                account: c.account,
-                service: c.service,
-                initiation: c.initiation,
-                amount: c.amount,
-                currency: "704",
-                country: "VN",
-                mcc: c.mcc,
-                merchant_name: c.merchant_name,
-                merchant_city: c.merchant_city,
-                additional: AdditionalData::from_payload(self),
-            }),
-            None => self.vietqr_general(),
+        match self.vietqr_common() {
+            Some(q) => Ok(q),
+            None => self.vietqr_slow(),
         }
+    }
+
+    /// [`Self::vietqr_general`], kept out of line so that the common path inlines.
+    #[cold]
+    #[inline(never)]
+    fn vietqr_slow(&self) -> Result<VietQr<'a>, DecodeError> {
+        self.vietqr_general()
     }
 
     /// [`Self::vietqr`] for any payload, with precise errors.
@@ -164,75 +163,92 @@ impl<'a> Payload<'a> {
         })
     }
 
-    /// The checks of [`Self::vietqr`] for the common case, in one pass and without
-    /// error reporting: an ASCII payload with `01`, `53` = `704`, `58` = `VN`, an
-    /// amount (if any) of plain digits, no tip or fee fields, and a NAPAS account.
-    /// `None` on anything else, which the general path then validates and reports;
-    /// otherwise the view built from it is the one the general path builds.
+    /// The value bytes of a cached span, if present.
     #[inline(always)]
-    pub(crate) fn napas_common(&self) -> Option<Common<'a>> {
-        if !self.is_ascii() || self.has(55) || self.has(56) || self.has(57) {
+    fn span_bytes(&self, s: Span) -> Option<&'a [u8]> {
+        if s.start == 0 {
             return None;
         }
-        let initiation = match self.get(1)?.as_bytes() {
+        self.raw().as_bytes().get(usize::from(s.start)..usize::from(s.end))
+    }
+
+    /// [`Self::vietqr`] for the common case, in one pass and without error
+    /// reporting: an ASCII payload with `01`, `53` = `704`, `58` = `VN`, an amount (if
+    /// any) of plain digits, no tip or fee fields, and a NAPAS account. `None` on
+    /// anything else, which the general path then validates and reports; otherwise
+    /// the view is the one the general path builds.
+    #[inline(always)]
+    pub(crate) fn vietqr_common(&self) -> Option<VietQr<'a>> {
+        self.napas_common(|| AdditionalData::from_payload(self))
+    }
+
+    /// The checks of [`Self::vietqr_common`], with field `62` of the view given by
+    /// `additional` ([`Payload::validate`] only needs the checks).
+    #[inline(always)]
+    pub(crate) fn napas_common(&self, additional: impl FnOnce() -> AdditionalData<'a>) -> Option<VietQr<'a>> {
+        let s = &self.slots;
+        if !self.is_ascii() || (s[55].start | s[56].start | s[57].start) != 0 {
+            return None;
+        }
+        let initiation = match self.span_bytes(s[1])? {
             b"11" => Initiation::Static,
             b"12" => Initiation::Dynamic,
             _ => return None,
         };
-        if self.get(53)? != "704" || self.get(58)? != "VN" {
+        if self.span_bytes(s[53])? != b"704" || self.span_bytes(s[58])? != b"VN" {
             return None;
         }
-        let amount = match self.get(54) {
+        let amount = match self.span_bytes(s[54]) {
             None => None,
-            Some(a) => {
-                let b = a.as_bytes();
-                if b.is_empty() || b.len() > 13 {
-                    return None;
-                }
-                let mut v = 0u64;
-                for &c in b {
-                    let d = c.wrapping_sub(b'0');
-                    if d > 9 {
-                        return None;
-                    }
-                    v = v * 10 + u64::from(d);
-                }
-                if v == 0 {
-                    return None;
-                }
-                Some(Vnd(v))
-            }
+            Some(a) => Some(Vnd(plain_amount(a)?)),
         };
-        let mcc = self.get(52);
+        let mcc = self.span(s[52]);
         if mcc.is_some_and(|m| m.len() != 4 || !m.bytes().all(|c| c.is_ascii_digit())) {
             return None;
         }
         // ASCII: characters are bytes.
-        let merchant_name = self.get(59);
-        let merchant_city = self.get(60);
+        let merchant_name = self.span(s[59]);
+        let merchant_city = self.span(s[60]);
         if merchant_name.is_some_and(|n| n.is_empty() || n.len() > 25)
             || merchant_city.is_some_and(|c| c.is_empty() || c.len() > 15)
-            || self.get(61).is_some_and(|c| c.len() > 10)
+            // The postal code's length (0 when absent).
+            || s[61].end.wrapping_sub(s[61].start) > 10
         {
             return None;
         }
-        let guid = self.span(self.sub[sub::GUID])?;
-        if guid != NAPAS_GUID && !guid.eq_ignore_ascii_case(NAPAS_GUID) {
+        let guid = self.span_bytes(self.sub[sub::GUID])?;
+        if guid != NAPAS_GUID.as_bytes() && !guid.eq_ignore_ascii_case(NAPAS_GUID.as_bytes()) {
             return None;
         }
-        let (bin, bank) = Bin::parse_with_bank(self.span(self.sub[sub::BIN])?)?;
+        let bin: &[u8; 6] = self.span_bytes(self.sub[sub::BIN])?.try_into().ok()?;
+        let (bin, bank) = Bin::from_digits_with_bank(bin)?;
         let account = self.span(self.sub[sub::ACCOUNT])?;
         if account.is_empty() || account.len() > 19 {
             return None;
         }
-        let service = match self.span(self.sub[sub::SERVICE]) {
+        let service = match self.span_bytes(self.sub[sub::SERVICE]) {
             None => None,
-            Some(s) if !s.is_empty() && s.len() <= 10 && s.bytes().all(|c| c.is_ascii_alphanumeric()) => {
-                Some(Service::from_code(s))
+            Some(b"QRIBFTTA") => Some(Service::Account),
+            Some(b"QRIBFTTC") => Some(Service::Card),
+            Some(c) if !c.is_empty() && c.len() <= 10 && c.iter().all(u8::is_ascii_alphanumeric) => {
+                Some(Service::Other(self.span(self.sub[sub::SERVICE])?))
             }
             Some(_) => return None,
         };
-        Some(Common { bin, bank, account, service, initiation, amount, mcc, merchant_name, merchant_city })
+        Some(VietQr {
+            bin,
+            bank,
+            account,
+            service,
+            initiation,
+            amount,
+            currency: "704",
+            country: "VN",
+            mcc,
+            merchant_name,
+            merchant_city,
+            additional: additional(),
+        })
     }
 
     /// Merchant account information (`02`–`51`) in ID order.
@@ -368,6 +384,7 @@ pub struct Merchant<'a> {
 ///
 /// # Errors
 /// Any [`DecodeError`].
+#[inline]
 pub fn decode_vietqr(raw: &str) -> Result<VietQr<'_>, DecodeError> {
     decode(raw)?.vietqr()
 }

@@ -11,6 +11,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
     ("api-docs.js", "text/javascript; charset=utf-8", include_bytes!("../static/api-docs.js")),
+    ("queue.css", "text/css; charset=utf-8", include_bytes!("../static/queue.css")),
+    ("kiosk.js", "text/javascript; charset=utf-8", include_bytes!("../static/kiosk.js")),
+    ("board.js", "text/javascript; charset=utf-8", include_bytes!("../static/board.js")),
+    ("console.js", "text/javascript; charset=utf-8", include_bytes!("../static/console.js")),
+    ("ticket.js", "text/javascript; charset=utf-8", include_bytes!("../static/ticket.js")),
     ("vendor/htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/htmx.min.js")),
     (
         "vendor/swagger-ui/swagger-ui-bundle.js",

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod live;
 mod ops;
 pub mod pages;
 mod router;

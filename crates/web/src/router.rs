@@ -41,7 +41,15 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/static/{*path}", get(assets::serve))
         .route("/api/openapi.json", get(api::openapi_json))
-        .route("/api/docs", get(api::docs));
+        .route("/api/docs", get(api::docs))
+        .route("/api/v1/queue/centers/{center}/state", get(api::queue::state))
+        .route("/api/v1/queue/centers/{center}/events", get(api::queue::events))
+        .route("/board/{center}", get(pages::queue::board::show))
+        .route("/q/{id}", get(pages::queue::ticket::show))
+        .route("/q/{id}/rate", post(pages::queue::ticket::rate))
+        .route("/book", get(pages::queue::booking::centers))
+        .route("/book/{center}", get(pages::queue::booking::form).post(pages::queue::booking::book))
+        .route("/book/{center}/done/{code}", get(pages::queue::booking::done));
 
     let staff = Router::new()
         .route(
@@ -56,7 +64,38 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users", need(Need::ADMIN, get(pages::admin::users).post(pages::admin::create_user)))
         .route("/admin/audit", need(Need::ADMIN, get(pages::admin::audit)))
-        .route("/queue", need(area::QUEUE, get(area::queue)))
+        .route("/queue", need(area::QUEUE, get(pages::queue::home)))
+        .route("/queue/centers", need(Need::ADMIN, post(pages::queue::settings::create)))
+        .route(
+            "/queue/{center}/settings",
+            need(Need::ADMIN, get(pages::queue::settings::show).post(pages::queue::settings::save_center)),
+        )
+        .route("/queue/{center}/services", need(Need::ADMIN, post(pages::queue::settings::save_service)))
+        .route("/queue/{center}/counters", need(Need::ADMIN, post(pages::queue::settings::save_counter)))
+        .route(
+            "/queue/{center}/slots",
+            need(area::QUEUE, get(pages::queue::booking::slots).post(pages::queue::booking::open)),
+        )
+        .route("/queue/counters/{id}", need(area::QUEUE, get(pages::queue::console::show)))
+        .route("/queue/counters/{id}/panel", need(area::QUEUE, get(pages::queue::console::panel_fragment)))
+        .route("/queue/counters/{id}/call-next", need(area::QUEUE, post(pages::queue::console::act)))
+        .route("/queue/counters/{id}/tickets/{ticket}/{action}", need(area::QUEUE, post(pages::queue::console::act)))
+        .route("/kiosk/{center}", need(area::KIOSK, get(pages::queue::kiosk::start)))
+        .route("/kiosk/{center}/tickets", need(area::KIOSK, post(pages::queue::kiosk::take)))
+        .route("/kiosk/{center}/tickets/{id}", need(area::KIOSK, get(pages::queue::kiosk::ticket)))
+        .route("/kiosk/{center}/tickets/{id}/escpos", need(area::KIOSK, get(pages::queue::kiosk::escpos)))
+        .route("/kiosk/{center}/scan", need(area::KIOSK, post(pages::queue::kiosk::scan)))
+        .route(
+            "/kiosk/{center}/checkin",
+            need(area::KIOSK, get(pages::queue::kiosk::checkin_form).post(pages::queue::kiosk::checkin)),
+        )
+        .route(
+            "/kiosk/{center}/rate",
+            need(area::KIOSK, get(pages::queue::kiosk::rate_form).post(pages::queue::kiosk::rate)),
+        )
+        .route("/queue/{center}/stats", need(area::QUEUE, get(pages::queue::stats::page)))
+        .route("/queue/{center}/stats.csv", need(area::QUEUE, get(pages::queue::stats::csv)))
+        .route("/queue/{center}/stats.xlsx", need(area::QUEUE, get(pages::queue::stats::xlsx)))
         .route("/dossiers", need(area::DOSSIERS, get(area::dossiers)))
         .route("/payments", need(area::PAYMENTS, get(area::payments)))
         .route("/markets", need(area::MARKETS, get(area::markets)))
@@ -72,8 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/units/{code}", need(Need::STAFF, get(api::unit::get_by_code)))
         .route("/api/v1/audit", need(Need::ADMIN, get(api::audit::list)))
         .route("/api/v1/queue/centers", need(Need::STAFF, get(api::queue::centers)))
-        .route("/api/v1/queue/centers/{center}/state", need(Need::STAFF, get(api::queue::state)))
-        .route("/api/v1/queue/tickets", need(area::QUEUE, post(api::queue::issue)))
+        .route("/api/v1/queue/tickets", need(area::KIOSK, post(api::queue::issue)))
         .route("/api/v1/queue/counters/{counter}/call-next", need(area::QUEUE, post(api::queue::call_next)))
         .route("/api/v1/queue/tickets/{id}/{action}", need(area::QUEUE, post(api::queue::act)));
 

@@ -44,6 +44,8 @@ pub struct AppState {
     pub secret: Arc<str>,
     /// Renders the Prometheus metrics.
     pub metrics: PrometheusHandle,
+    /// Live events to and from the other instances.
+    pub bus: store::bus::Bus,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
     /// process-wide metrics recorder (once per process).
     pub async fn new(db: Db, config: WebConfig) -> Result<AppState, store::Error> {
         let secret = store::settings::secret(&db).await?;
-        Ok(AppState { db, config: Arc::new(config), secret: secret.into(), metrics: crate::ops::metrics_handle() })
+        let bus = store::bus::Bus::start(&db).await?;
+        Ok(AppState { db, config: Arc::new(config), secret: secret.into(), metrics: crate::ops::metrics_handle(), bus })
     }
 }

@@ -185,18 +185,14 @@ pub async fn check_in(db: &Db, actor: &Actor, code: &str, at: i64) -> Result<Iss
     if appt.status != "booked" {
         return Err(Error::Conflict("lịch hẹn đã được nhận số hoặc đã huỷ (appointment not open)".into()));
     }
-    let slot: Slot = on_pool!(db.reader(), p => sqlx::query_as::<_, Slot>(&format!(
-        "SELECT {SLOT_COLS} FROM queue_slots WHERE id = $1"))
-        .bind(appt.slot_id)
-        .fetch_one(p)
-        .await?);
+    let slot = slot(db, appt.slot_id).await?;
     let service = super::service(db, appt.service_id).await?;
     let center = super::center(db, service.center_id).await?;
     check_in_window(slot.starts_at, center.checkin_early_min, center.checkin_late_min, at)
         .map_err(|e| Error::Invalid(e.to_string()))?;
     let citizen_id = appt.citizen_id.as_deref().and_then(|c| CitizenId::parse(c).ok());
     let req = IssueRequest { service_id: appt.service_id, priority: None, citizen_id };
-    issue_inner(db, actor, req, Some(appt.id), at).await
+    issue_inner(db, actor, (&center, &service), req, Some(appt.id), at).await
 }
 
 /// A stored rating.
@@ -264,4 +260,22 @@ pub async fn rate(
         rating
     });
     Ok(rating)
+}
+
+/// The rating of a ticket, if the citizen gave one.
+pub async fn rating_of(db: &Db, ticket_id: i64) -> Result<Option<Rating>> {
+    Ok(on_pool!(db.reader(), p => sqlx::query_as::<_, Rating>(
+        "SELECT id, visit_id, score, counter_id, officer_id, comment, at FROM queue_ratings WHERE visit_id = $1")
+        .bind(ticket_id)
+        .fetch_optional(p)
+        .await?))
+}
+
+/// One slot by id.
+pub async fn slot(db: &Db, id: i64) -> Result<Slot> {
+    on_pool!(db.reader(), p => sqlx::query_as::<_, Slot>(&format!("SELECT {SLOT_COLS} FROM queue_slots WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(p)
+        .await?)
+    .ok_or_else(|| Error::NotFound(format!("không có khung giờ #{id} (no such slot)")))
 }

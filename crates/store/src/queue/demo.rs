@@ -9,7 +9,7 @@
 //! profiles, serve for a few minutes, meet a no-show or a transfer now and
 //! then, and some citizens rate the service. Every step goes through the
 //! same operations as the real desk, so the events and audit rows are real.
-//! Needs the demo units (`store::demo::load`); not called from it yet.
+//! Needs the demo units (`store::demo::load`); `store::demo::load_areas` calls it.
 
 use chrono::{Datelike, NaiveDate};
 use domain::queue::{CallOrder, NewService, NumberingMode, Priority, PriorityRule, Satisfaction};
@@ -152,8 +152,7 @@ const MINUTE: i64 = 60_000;
 
 /// The UTC ms of a local (UTC+7) time of `day`.
 fn local_ms(day: NaiveDate, h: u32, m: u32) -> i64 {
-    day.and_hms_opt(h, m, 0).map_or(0, |t| t.and_utc().timestamp_millis())
-        - i64::from(domain::time::VN_OFFSET_SECS) * 1000
+    day.and_hms_opt(h, m, 0).map_or(0, domain::time::local_to_utc_ms)
 }
 
 /// Simulates one day at a center; `rate` is arrivals per 100 minutes. Does

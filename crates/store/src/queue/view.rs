@@ -53,6 +53,20 @@ fn candidate(t: &Ticket) -> Candidate {
     }
 }
 
+/// A counter's current ticket (the latest it called and has not finished)
+/// and the tickets it set aside (parked), oldest first.
+pub async fn at_counter(db: &Db, counter_id: i64) -> Result<(Option<Ticket>, Vec<Ticket>)> {
+    let held = on_pool!(db.reader(), p => sqlx::query_as::<_, Ticket>(&format!(
+        "SELECT {TICKET_COLS} FROM queue_visits WHERE counter_id = $1 AND state IN ('called', 'serving', 'parked')
+         ORDER BY queued_at, id"))
+        .bind(counter_id)
+        .fetch_all(p)
+        .await?);
+    let (parked, active): (Vec<Ticket>, Vec<Ticket>) = held.into_iter().partition(|t| t.state == "parked");
+    let current = active.into_iter().max_by_key(|t| (t.called_at.unwrap_or(0), t.id));
+    Ok((current, parked))
+}
+
 /// The tickets waiting for a service, oldest queue entry first.
 pub async fn waiting_for_service(db: &Db, service_id: i64) -> Result<Vec<Ticket>> {
     Ok(on_pool!(db.reader(), p => sqlx::query_as::<_, Ticket>(&format!(

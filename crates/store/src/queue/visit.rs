@@ -28,7 +28,7 @@ use domain::queue::{
 use serde::Serialize;
 use serde_json::json;
 
-use super::{TICKET_COLS, Ticket};
+use super::{Center, Service, TICKET_COLS, Ticket};
 use crate::audit::{Actor, Change};
 use crate::{Backend, Db, Error, Result, audit_in_tx, on_pool};
 
@@ -56,27 +56,43 @@ pub struct Issued {
 
 /// Issues a ticket, audited.
 pub async fn issue(db: &Db, actor: &Actor, req: IssueRequest, at: i64) -> Result<Issued> {
-    issue_inner(db, actor, req, None, at).await
+    let service = super::service(db, req.service_id).await?;
+    let center = super::center(db, service.center_id).await?;
+    issue_inner(db, actor, (&center, &service), req, None, at).await
+}
+
+/// Issues a ticket for a service of a center the caller has already read
+/// (a kiosk or the API looked both up by code), saving the store two reads.
+pub async fn issue_at(
+    db: &Db,
+    actor: &Actor,
+    (center, service): (&Center, &Service),
+    req: IssueRequest,
+    at: i64,
+) -> Result<Issued> {
+    issue_inner(db, actor, (center, service), req, None, at).await
 }
 
 /// Issues a ticket, optionally for a checked-in appointment (marked in the same transaction).
 pub(crate) async fn issue_inner(
     db: &Db,
     actor: &Actor,
+    (center, service): (&Center, &Service),
     req: IssueRequest,
     appointment_id: Option<i64>,
     at: i64,
 ) -> Result<Issued> {
-    let service = super::service(db, req.service_id).await?;
+    if service.id != req.service_id || service.center_id != center.id {
+        return Err(Error::Invalid("dịch vụ không thuộc trung tâm này (service of another center)".into()));
+    }
     if !service.active {
         return Err(Error::Invalid(format!("dịch vụ {} đang tạm ngưng (service inactive)", service.code)));
     }
-    let center = super::center(db, service.center_id).await?;
     let day_key = center.numbering_mode().sequence_key(at);
     let local = local_day(at);
     let priority = req.priority.map(|p| p.as_str());
     let citizen = req.citizen_id.as_ref().map(|c| c.as_str().to_string());
-    let (ticket, ahead, counters, avg) = on_pool!(db.writer(), p => {
+    let ticket = on_pool!(db.writer(), p => {
         let mut tx = p.begin().await?;
         let seq: i64 = sqlx::query_scalar(
             "INSERT INTO queue_numbering (service_id, day_key, last_seq) VALUES ($1, $2, 1)
@@ -126,29 +142,24 @@ pub(crate) async fn issue_inner(
                                "appointment_id": appointment_id, "cccd": req.citizen_id.as_ref().map(|c| c.masked())})),
         };
         audit_in_tx!(&mut *tx, actor, &change, at)?;
-        let ahead: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM queue_visits WHERE service_id = $1 AND state = 'waiting' AND id <> $2")
-            .bind(service.id)
-            .bind(ticket.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let counters: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM queue_profiles p JOIN queue_counters k ON k.id = p.counter_id
-             WHERE p.service_id = $1 AND k.active")
-            .bind(service.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        // The average service time of the last week's served tickets of this service.
-        let avg: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(AVG(ended_at - started_at) AS BIGINT) FROM queue_visits
-             WHERE service_id = $1 AND state = 'done' AND started_at IS NOT NULL AND ended_at >= $2")
-            .bind(service.id)
-            .bind(at - 7 * 86_400_000)
-            .fetch_one(&mut *tx)
-            .await?;
         tx.commit().await?;
-        (ticket, ahead, counters, avg)
+        ticket
     });
+    // What the citizen is told is read after the commit, off the single writer.
+    // One read: the tickets ahead in the service, the counters serving it, and
+    // the average service time of the last week's served tickets.
+    let (ahead, counters, avg): (i64, i64, Option<i64>) = on_pool!(db.reader(), p => sqlx::query_as(
+        "SELECT
+           (SELECT COUNT(*) FROM queue_visits WHERE service_id = $1 AND state = 'waiting' AND id < $2),
+           (SELECT COUNT(*) FROM queue_profiles p JOIN queue_counters k ON k.id = p.counter_id
+             WHERE p.service_id = $1 AND k.active),
+           (SELECT CAST(AVG(ended_at - started_at) AS BIGINT) FROM queue_visits
+             WHERE service_id = $1 AND state = 'done' AND ended_at >= $3 AND started_at IS NOT NULL)")
+        .bind(service.id)
+        .bind(ticket.id)
+        .bind(at - 7 * 86_400_000)
+        .fetch_one(p)
+        .await?);
     let wait = estimated_wait_ms(
         u32::try_from(ahead).unwrap_or(u32::MAX),
         avg.unwrap_or(0),
@@ -228,21 +239,22 @@ pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Resu
             services,
             order: domain::queue::CallOrder::parse(&k.call_order).unwrap_or_default(),
         };
+        let heads_sql = heads_query(profile.services.len());
         let rule = domain::queue::PriorityRule::from_parts(&k.priority_rule, k.priority_every)
             .unwrap_or(domain::queue::PriorityRule::Strict);
         let state = RuleState { normal_streak: u32::try_from(k.normal_streak).unwrap_or(u32::MAX) };
         let mut claimed = None;
         let mut lost_races = 0;
         for _ in 0..MAX_CALL_ATTEMPTS {
-            let rows = sqlx::query_as::<_, CandidateRow>(
-                "SELECT id, service_id, priority, appointment_id, queued_at, target_counter_id FROM queue_visits
-                 WHERE center_id = $1 AND state = 'waiting'
-                   AND (target_counter_id = $2 OR (target_counter_id IS NULL
-                        AND service_id IN (SELECT service_id FROM queue_profiles WHERE counter_id = $2)))")
-                .bind(k.center_id)
-                .bind(counter_id)
-                .fetch_all(&mut *tx)
-                .await?;
+            // Only the head of each class can win (the rule orders a class by queue
+            // time, then id), so each class is read by its head alone: one short index
+            // walk per class, whatever the backlog.
+            let mut q = sqlx::query_as::<_, CandidateRow>(&heads_sql);
+            q = q.bind(k.center_id).bind(counter_id);
+            for sid in &profile.services {
+                q = q.bind(*sid);
+            }
+            let rows = q.fetch_all(&mut *tx).await?;
             let candidates: Vec<Candidate> = rows.iter().map(CandidateRow::candidate).collect();
             let Some(pick) = select_next(&profile, rule, state, &candidates) else { break };
             let t = sqlx::query_as::<_, Ticket>(&format!(
@@ -288,6 +300,31 @@ pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Resu
         }
     });
     Ok(ticket)
+}
+
+/// The query for the candidates of a counter: the head (oldest queue entry,
+/// then lowest id) of each class that the call-next rule compares: tickets
+/// transferred to the counter (`$2`), and each profile service (`$3`…), each
+/// split into normal and preferred. `$1` is the center.
+fn heads_query(services: usize) -> String {
+    const COLS: &str = "id, service_id, priority, appointment_id, queued_at, target_counter_id";
+    const NORMAL: &str = "priority IS NULL AND appointment_id IS NULL";
+    const PREFERRED: &str = "(priority IS NOT NULL OR appointment_id IS NOT NULL)";
+    let mut parts = Vec::with_capacity(2 + 2 * services);
+    let head = |parts: &mut Vec<String>, filter: String| {
+        let n = parts.len();
+        parts.push(format!(
+            "SELECT * FROM (SELECT {COLS} FROM queue_visits WHERE center_id = $1 AND state = 'waiting' AND {filter}
+             ORDER BY queued_at, id LIMIT 1) AS h{n}"
+        ));
+    };
+    for kind in [NORMAL, PREFERRED] {
+        head(&mut parts, format!("target_counter_id = $2 AND {kind}"));
+        for i in 0..services {
+            head(&mut parts, format!("service_id = ${} AND target_counter_id IS NULL AND {kind}", i + 3));
+        }
+    }
+    parts.join(" UNION ALL ")
 }
 
 /// Where a transfer sends a ticket.

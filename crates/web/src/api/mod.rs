@@ -53,7 +53,7 @@ impl Modify for BearerAuth {
         user::me, user::create,
         unit::list, unit::get_by_code, unit::create,
         audit::list,
-        queue::centers, queue::issue, queue::call_next, queue::act, queue::state,
+        queue::centers, queue::issue, queue::call_next, queue::act, queue::state, queue::events,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

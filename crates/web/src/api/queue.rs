@@ -2,8 +2,9 @@
 //! kiosks, counter actions, and a center's live state.
 //!
 //! Devices authenticate with bearer tokens of a user who holds a queue role
-//! (desk officer, leader, administrator) over the center's unit. Live event
-//! streams come with the display board.
+//! (desk officer, leader, administrator) over the center's unit. A center's
+//! state and its event stream are public, like the display board they feed:
+//! they carry ticket numbers and counters, never personal data.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -16,6 +17,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Principal, ReqActor};
 use crate::error::AppError;
+use crate::live::{QueueEventKind, publish_queue};
 use crate::pages::area::QUEUE;
 use crate::state::AppState;
 
@@ -185,7 +187,7 @@ pub async fn issue(
     Json(body): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<IssuedDto>), AppError> {
     let center = center_by_code(&st, &body.center).await?;
-    may_work(&st, &p, &center).await?;
+    p.require_unit(&st, center.unit_id, crate::pages::area::KIOSK.0).await?;
     let service = store::queue::service_by_code(&st.db, center.id, &body.service)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("không có dịch vụ mã {} (no such service)", body.service)))?;
@@ -194,18 +196,13 @@ pub async fn issue(
         None => None,
     };
     let citizen_id = match body.cccd_qr.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(qr) => {
-            let id = qr.split('|').next().unwrap_or_default();
-            Some(
-                domain::person::CitizenId::parse(id)
-                    .map_err(|e| AppError::Unprocessable(format!("mã QR CCCD: {e}")))?,
-            )
-        }
+        Some(qr) => Some(domain::person::CccdQr::parse(qr).map_err(|e| AppError::Unprocessable(e.to_string()))?.id),
         None => None,
     };
     let req = store::queue::IssueRequest { service_id: service.id, priority, citizen_id };
-    let issued = store::queue::visit::issue(&st.db, &actor, req, store::now_ms()).await?;
-    let track_url = format!("{}/q/{}", st.config.public_url.trim_end_matches('/'), issued.ticket.id);
+    let issued = store::queue::visit::issue_at(&st.db, &actor, (&center, &service), req, store::now_ms()).await?;
+    publish_queue(&st, &center, QueueEventKind::TicketIssued, &issued.ticket).await;
+    let track_url = crate::pages::queue::track_url(&st, issued.ticket.id);
     Ok((
         StatusCode::CREATED,
         Json(IssuedDto {
@@ -241,7 +238,10 @@ pub async fn call_next(
     let center = store::queue::center(&st.db, counter.center_id).await?;
     may_work(&st, &p, &center).await?;
     match store::queue::visit::call_next(&st.db, &actor, counter_id, store::now_ms()).await? {
-        Some(t) => Ok(Json(CalledDto { ticket: ticket_dto(&st, &t).await? }).into_response()),
+        Some(t) => {
+            publish_queue(&st, &center, QueueEventKind::TicketCalled, &t).await;
+            Ok(Json(CalledDto { ticket: ticket_dto(&st, &t).await? }).into_response())
+        }
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
 }
@@ -274,13 +274,13 @@ pub async fn act(
     may_work(&st, &p, &center).await?;
     let at = store::now_ms();
     use store::queue::visit;
-    let t = match action.as_str() {
-        "recall" => visit::recall(&st.db, &actor, id, at).await?,
-        "no-show" => visit::no_show(&st.db, &actor, id, at).await?,
-        "start" => visit::start(&st.db, &actor, id, at).await?,
-        "finish" => visit::finish(&st.db, &actor, id, at).await?,
-        "park" => visit::park(&st.db, &actor, id, at).await?,
-        "unpark" => visit::unpark(&st.db, &actor, id, at).await?,
+    let (t, kind) = match action.as_str() {
+        "recall" => (visit::recall(&st.db, &actor, id, at).await?, QueueEventKind::TicketRecalled),
+        "no-show" => (visit::no_show(&st.db, &actor, id, at).await?, QueueEventKind::TicketNoShow),
+        "start" => (visit::start(&st.db, &actor, id, at).await?, QueueEventKind::ServiceStarted),
+        "finish" => (visit::finish(&st.db, &actor, id, at).await?, QueueEventKind::ServiceFinished),
+        "park" => (visit::park(&st.db, &actor, id, at).await?, QueueEventKind::TicketParked),
+        "unpark" => (visit::unpark(&st.db, &actor, id, at).await?, QueueEventKind::TicketUnparked),
         "transfer" => {
             let b = body.map(|Json(b)| b).unwrap_or_default();
             let target = match (b.service.as_deref(), b.counter) {
@@ -305,10 +305,11 @@ pub async fn act(
                     ));
                 }
             };
-            visit::transfer(&st.db, &actor, id, target, at).await?
+            (visit::transfer(&st.db, &actor, id, target, at).await?, QueueEventKind::TicketTransferred)
         }
         other => return Err(AppError::NotFound(format!("thao tác không hợp lệ {other:?} (unknown action)"))),
     };
+    publish_queue(&st, &center, kind, &t).await;
     Ok(Json(ticket_dto(&st, &t).await?))
 }
 
@@ -330,8 +331,25 @@ pub struct CounterNow {
 pub struct ServiceNow {
     /// Service code.
     pub service: String,
+    /// Service name.
+    pub name: String,
+    /// Ticket prefix.
+    pub prefix: String,
     /// Tickets waiting.
     pub waiting: i64,
+}
+
+/// A recent call, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecentNow {
+    /// Ticket number.
+    pub number: String,
+    /// Counter code.
+    pub counter: String,
+    /// Counter name.
+    pub counter_name: String,
+    /// When (UTC ms).
+    pub at: i64,
 }
 
 /// A center's live state.
@@ -339,10 +357,14 @@ pub struct ServiceNow {
 pub struct StateDto {
     /// Center code.
     pub center: String,
+    /// Center name.
+    pub name: String,
     /// Current calls per counter.
     pub counters: Vec<CounterNow>,
     /// Waiting counts per service.
     pub services: Vec<ServiceNow>,
+    /// The last calls and recalls (up to 8), newest first.
+    pub recent: Vec<RecentNow>,
 }
 
 /// The current calls and the waiting counts of a center.
@@ -351,12 +373,14 @@ pub struct StateDto {
     responses((status = 200, body = StateDto), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn state(State(st): State<AppState>, Path(code): Path<String>) -> Result<Json<StateDto>, AppError> {
     let center = center_by_code(&st, &code).await?;
-    let s = store::queue::view::center_state(&st.db, center.id, 10).await?;
+    let s = store::queue::view::center_state(&st.db, center.id, 8).await?;
     Ok(Json(StateDto {
         center: center.code,
+        name: center.name,
         counters: s
             .counters
             .into_iter()
+            .filter(|c| c.counter.active)
             .map(|c| CounterNow {
                 counter: c.counter.code,
                 name: c.counter.name,
@@ -364,6 +388,36 @@ pub async fn state(State(st): State<AppState>, Path(code): Path<String>) -> Resu
                 state: c.current.map(|t| t.state),
             })
             .collect(),
-        services: s.services.into_iter().map(|w| ServiceNow { service: w.service.code, waiting: w.waiting }).collect(),
+        services: s
+            .services
+            .into_iter()
+            .filter(|w| w.service.active)
+            .map(|w| ServiceNow {
+                service: w.service.code,
+                name: w.service.name,
+                prefix: w.service.prefix,
+                waiting: w.waiting,
+            })
+            .collect(),
+        recent: s
+            .last_calls
+            .into_iter()
+            .map(|r| RecentNow { number: r.number, counter: r.counter_code, counter_name: r.counter_name, at: r.at })
+            .collect(),
     }))
+}
+
+/// The live events of a center, as server-sent events: `ready` on connect,
+/// then `ticket_issued`, `ticket_called`, `ticket_recalled`, `service_started`,
+/// `service_finished`, `ticket_no_show`, `ticket_parked`, `ticket_unparked`,
+/// `ticket_transferred` (data: a `QueueEvent`), and `resync` when events may
+/// have been missed (read the state again).
+#[utoipa::path(get, path = "/api/v1/queue/centers/{center}/events", tag = "queue",
+    params(("center" = String, Path, description = "Center code")),
+    responses((status = 200, content_type = "text/event-stream", body = crate::live::QueueEvent,
+               description = "An event stream; each `data:` line is a QueueEvent"),
+              (status = 404, body = crate::api::ErrorBody)))]
+pub async fn events(State(st): State<AppState>, Path(code): Path<String>) -> Result<Response, AppError> {
+    let center = center_by_code(&st, &code).await?;
+    Ok(crate::live::stream(&st, crate::live::queue_topic(&center.code)).into_response())
 }

@@ -128,11 +128,7 @@ fn nonempty(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-/// Start of a local day (UTC+7) as UTC ms.
-fn day_start_ms(d: chrono::NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(0)
-        - i64::from(domain::time::VN_OFFSET_SECS) * 1000
-}
+use domain::time::local_day_start_ms as day_start_ms;
 
 /// `GET /admin/audit`: newest first, filtered, paged by id.
 pub async fn audit(

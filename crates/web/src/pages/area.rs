@@ -13,6 +13,8 @@ use crate::error::AppError;
 
 /// Counter console: desk officers, leaders, administrators.
 pub const QUEUE: Need = Need(&[Role::DeskOfficer, Role::Leader, Role::Admin]);
+/// Ticket kiosks: kiosk devices, and the staff who may stand in for one.
+pub const KIOSK: Need = Need(&[Role::Kiosk, Role::DeskOfficer, Role::Leader, Role::Admin]);
 /// Dossiers: desk officers, processors, leaders, administrators.
 pub const DOSSIERS: Need = Need(&[Role::DeskOfficer, Role::Processor, Role::Leader, Role::Admin]);
 /// Payments: cashiers, leaders, administrators.
@@ -32,11 +34,6 @@ struct Soon {
 
 async fn soon(ctx: PageCtx, title_key: &'static str, what_key: &'static str) -> Result<Response, AppError> {
     render(&Soon { ctx, title_key, what_key })
-}
-
-/// `GET /queue`.
-pub async fn queue(ctx: PageCtx) -> Result<Response, AppError> {
-    soon(ctx, "nav.queue", "area.queue").await
 }
 
 /// `GET /dossiers`.

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod area;
 pub mod auth;
 pub mod home;
+pub mod queue;
 pub mod unit;
 
 use askama::Template;

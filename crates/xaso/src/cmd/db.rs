@@ -18,6 +18,7 @@ pub async fn migrate(cfg: &Config) -> anyhow::Result<()> {
 pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     let db = cfg.open_db().await?;
     let loaded = store::demo::load(&db).await.context("loading demo data")?;
+    store::demo::load_areas(&db).await.context("loading the areas' demo data")?;
     db.close().await;
     if loaded {
         println!("Đã nạp dữ liệu demo / demo data loaded (mật khẩu / password: {})", store::demo::DEMO_PASSWORD);

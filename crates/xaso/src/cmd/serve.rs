@@ -23,9 +23,11 @@ pub async fn run(cfg: Config, args: Args) -> anyhow::Result<()> {
     let db = cfg.open_db().await?;
     if args.demo {
         let loaded = store::demo::load(&db).await.context("loading demo data")?;
+        store::demo::load_areas(&db).await.context("loading the areas' demo data")?;
         tracing::info!(loaded, "demo data ready");
     }
     let state = web::AppState::new(db.clone(), cfg.web_config()).await.context("preparing the web state")?;
+    let bus = state.bus.clone();
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
@@ -47,7 +49,11 @@ pub async fn run(cfg: Config, args: Args) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
 
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Live streams (display boards, consoles) end so that in-flight requests can drain.
+            bus.close();
+        })
         .await
         .context("server error")?;
     tracing::info!("shutting down");

@@ -202,3 +202,5 @@ async fn browser_smoke_login_home_logout() {
     browser.close().await.expect("close the browser");
     drop(driver);
 }
+
+mod queue;

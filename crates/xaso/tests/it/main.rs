@@ -19,4 +19,7 @@ mod openapi;
 mod ops;
 mod queue;
 mod queue_api;
+mod queue_live;
+mod queue_pages;
+mod queue_stats;
 mod units;

@@ -2,9 +2,12 @@
 //! strings of the interface.
 //!
 //! The language comes from the `xaso_lang` cookie set by the switch in the
-//! page header; without it the page is Vietnamese. Strings live in one table
-//! of (key, Vietnamese, English); a missing key shows the key itself, which
-//! the i18n test catches.
+//! page header; without it the page is Vietnamese. Strings live in tables of
+//! (key, Vietnamese, English): the shared one here, and one per area beside
+//! it (`queue.rs`, …). A missing key shows `??`, which the i18n test catches.
+
+mod queue;
+mod queue_stats;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -75,10 +78,16 @@ impl Lang {
 }
 
 static STRINGS: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| TABLE.iter().map(|(k, vi, en)| (*k, (*vi, *en))).collect());
+    LazyLock::new(|| TABLES.iter().flat_map(|t| t.iter()).map(|(k, vi, en)| (*k, (*vi, *en))).collect());
 
-/// Every key used by the interface, with its Vietnamese and English text.
-pub const TABLE: &[(&str, &str, &str)] = &[
+/// A table of (key, Vietnamese, English).
+pub type Table = &'static [(&'static str, &'static str, &'static str)];
+
+/// Every table of the interface.
+pub const TABLES: &[Table] = &[CORE, queue::TABLE, queue_stats::TABLE];
+
+/// The keys every area shares: the shell, navigation, errors, accounts, units.
+const CORE: Table = &[
     ("app.name", "Xã Số", "Xã Số"),
     ("app.tagline", "Nền tảng chuyển đổi số cho xã, phường", "Digital transformation platform for communes and wards"),
     ("nav.skip", "Bỏ qua, đến nội dung chính", "Skip to main content"),
@@ -268,7 +277,7 @@ mod tests {
     #[test]
     fn keys_are_unique_and_both_languages_filled() {
         let mut seen = std::collections::HashSet::new();
-        for (k, vi, en) in TABLE {
+        for (k, vi, en) in TABLES.iter().flat_map(|t| t.iter()) {
             assert!(seen.insert(k), "duplicate key {k}");
             assert!(!vi.is_empty() && !en.is_empty(), "empty text for {k}");
         }
