@@ -124,7 +124,9 @@ pub struct Booking {
     pub citizen_id: Option<CitizenId>,
 }
 
-/// Books a place in a slot, audited; refused with a conflict when the slot is full.
+/// Books a place in a slot, audited; refused with a conflict when the slot is
+/// full, or when the same phone already holds an open booking for the same
+/// service that day (so that one person cannot take every place).
 pub async fn book(db: &Db, actor: &Actor, slot_id: i64, who: Booking, at: i64) -> Result<Appointment> {
     let code = domain::queue::new_appointment_code();
     let appt = on_pool!(db.writer(), p => {
@@ -138,6 +140,26 @@ pub async fn book(db: &Db, actor: &Actor, slot_id: i64, who: Booking, at: i64) -
         let Some((service_id, starts_at)) = taken else {
             return Err(Error::Conflict("khung giờ đã kín chỗ (slot full or unknown)".into()));
         };
+        if let Some(phone) = &who.phone {
+            let day = domain::time::local_date(domain::time::from_millis(starts_at));
+            let day_start = domain::time::local_day_start_ms(day);
+            let held: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM queue_appointments a JOIN queue_slots s ON s.id = a.slot_id
+                 WHERE a.phone = $1 AND a.service_id = $2 AND a.status = 'booked'
+                   AND s.starts_at >= $3 AND s.starts_at < $4")
+                .bind(phone.as_str())
+                .bind(service_id)
+                .bind(day_start)
+                .bind(day_start + 86_400_000)
+                .fetch_one(&mut *tx)
+                .await?;
+            if held > 0 {
+                return Err(Error::Conflict(
+                    "số điện thoại này đã có lịch hẹn cho dịch vụ này trong ngày (one booking per phone, service and day)"
+                        .into(),
+                ));
+            }
+        }
         let appt = sqlx::query_as::<_, Appointment>(&format!(
             "INSERT INTO queue_appointments (slot_id, service_id, code, name, phone, citizen_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {APPT_COLS}"))

@@ -255,6 +255,10 @@ async fn citizens_book_slots_and_check_in_at_the_kiosk() {
     let html = citizen.get(app.url(&done)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains(&code) && html.contains("<svg"));
     assert!(!html.contains("0912345678"), "the phone is masked");
+    // The same phone cannot take a second place for the same service that day.
+    let r = post_form(&citizen, &book_url, &good).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("đã có lịch hẹn"));
 
     // At the kiosk today, the appointment is outside its window: a clear refusal.
     let kiosk = app.login("kiosk.tanhoa").await;
