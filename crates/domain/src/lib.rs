@@ -7,8 +7,10 @@
 //! (`unit`, `auth`, ...) finds it here under the same name.
 
 pub mod auth;
+pub mod dossier;
 pub mod person;
 pub mod queue;
+pub mod report766;
 pub mod text;
 pub mod time;
 pub mod unit;

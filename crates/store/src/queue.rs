@@ -44,6 +44,7 @@ macro_rules! event_in_tx {
 pub mod appointment;
 pub mod config;
 pub mod demo;
+pub mod issuer;
 pub mod stats;
 pub mod view;
 pub mod visit;
@@ -52,6 +53,7 @@ pub use config::{
     CenterSettings, NewCounter, ServiceUpdate, create_center, create_counter, create_service, set_profile,
     update_center, update_counter, update_service,
 };
+pub use issuer::Issuer;
 pub use visit::{IssueRequest, Issued, TransferTarget};
 
 /// A public service center (or a commune desk) running a queue.

@@ -166,17 +166,59 @@ pub async fn grants(db: &Db, user_id: i64) -> Result<Vec<Grant>> {
         .bind(user_id)
         .fetch_all(p)
         .await?);
-    Ok(rows
+    Ok(rows.into_iter().filter_map(grant_of).collect())
+}
+
+/// A grant from its joined row; rows with a role this version does not know are left out.
+fn grant_of(r: GrantRow) -> Option<Grant> {
+    let role = Role::parse(&r.role)?;
+    let unit_name = match (r.name, r.kind.as_deref().and_then(domain::unit::UnitKind::parse)) {
+        (Some(n), Some(k)) => Some(domain::unit::display_name(k, &n)),
+        (n, _) => n,
+    };
+    Some(Grant { id: r.id, role, unit_id: r.unit_id, unit_code: r.code, unit_name })
+}
+
+/// An account and its grants in one read (every authenticated request needs both).
+pub async fn with_grants(db: &Db, id: i64) -> Result<(User, Vec<Grant>)> {
+    #[derive(sqlx::FromRow)]
+    struct Joined {
+        uid: i64,
+        username: String,
+        display_name: String,
+        active: bool,
+        created_at: i64,
+        id: Option<i64>,
+        role: Option<String>,
+        unit_id: Option<i64>,
+        code: Option<String>,
+        name: Option<String>,
+        kind: Option<String>,
+    }
+    let rows = on_pool!(db.reader(), p => sqlx::query_as::<_, Joined>(
+        "SELECT us.id AS uid, us.username, us.display_name, us.active, us.created_at,
+                g.id, g.role, g.unit_id, u.code, u.name, u.kind
+         FROM users us LEFT JOIN grants g ON g.user_id = us.id LEFT JOIN units u ON u.id = g.unit_id
+         WHERE us.id = $1 ORDER BY g.id")
+        .bind(id)
+        .fetch_all(p)
+        .await?);
+    let first = rows.first().ok_or_else(|| Error::NotFound(format!("không có người dùng #{id} (no such user)")))?;
+    let user = User {
+        id: first.uid,
+        username: first.username.clone(),
+        display_name: first.display_name.clone(),
+        active: first.active,
+        created_at: first.created_at,
+    };
+    let grants = rows
         .into_iter()
         .filter_map(|r| {
-            let role = Role::parse(&r.role)?;
-            let unit_name = match (r.name, r.kind.as_deref().and_then(domain::unit::UnitKind::parse)) {
-                (Some(n), Some(k)) => Some(domain::unit::display_name(k, &n)),
-                (n, _) => n,
-            };
-            Some(Grant { id: r.id, role, unit_id: r.unit_id, unit_code: r.code, unit_name })
+            let (id, role) = (r.id?, r.role?);
+            grant_of(GrantRow { id, role, unit_id: r.unit_id, code: r.code, name: r.name, kind: r.kind })
         })
-        .collect())
+        .collect();
+    Ok((user, grants))
 }
 
 /// Adds a grant to a user, audited.

@@ -70,7 +70,11 @@ impl Principal {
         if relevant.iter().any(|g| g.unit_id.is_none()) {
             return Ok(());
         }
-        let covering = store::unit::covering_units(&st.db, unit_id).await?;
+        let covering = st
+            .caches
+            .covering
+            .get_or_load(unit_id, async { store::unit::covering_units(&st.db, unit_id).await.map(std::sync::Arc::new) })
+            .await?;
         if relevant.iter().any(|g| g.unit_id.is_some_and(|u| covering.contains(&u))) {
             Ok(())
         } else {
@@ -124,8 +128,7 @@ async fn load_principal(
     via_token: bool,
     session: Option<String>,
 ) -> Result<Principal, AppError> {
-    let user = store::user::get(&st.db, user_id).await?;
-    let grants = store::user::grants(&st.db, user_id).await?;
+    let (user, grants) = store::user::with_grants(&st.db, user_id).await?;
     Ok(Principal { user, grants, via_token, session })
 }
 

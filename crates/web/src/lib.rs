@@ -13,6 +13,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod i18n;
 pub mod jobs;

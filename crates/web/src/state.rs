@@ -46,6 +46,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Live events to and from the other instances.
     pub bus: store::bus::Bus,
+    /// Ticket issuance, committed in batches at busy times.
+    pub issuer: store::queue::Issuer,
+    /// Short-lived caches of rarely changing records.
+    pub caches: Arc<crate::cache::Caches>,
 }
 
 impl AppState {
@@ -54,6 +58,9 @@ impl AppState {
     pub async fn new(db: Db, config: WebConfig) -> Result<AppState, store::Error> {
         let secret = store::settings::secret(&db).await?;
         let bus = store::bus::Bus::start(&db).await?;
-        Ok(AppState { db, config: Arc::new(config), secret: secret.into(), metrics: crate::ops::metrics_handle(), bus })
+        let issuer = store::queue::Issuer::start(db.clone());
+        let metrics = crate::ops::metrics_handle();
+        let caches = Arc::default();
+        Ok(AppState { db, config: Arc::new(config), secret: secret.into(), metrics, bus, issuer, caches })
     }
 }

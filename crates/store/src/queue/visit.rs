@@ -54,23 +54,12 @@ pub struct Issued {
     pub estimated_wait_minutes: Option<i64>,
 }
 
-/// Issues a ticket, audited.
+/// Issues a ticket, audited, in a transaction of its own. The web layer
+/// issues through [`super::Issuer`], which commits concurrent requests together.
 pub async fn issue(db: &Db, actor: &Actor, req: IssueRequest, at: i64) -> Result<Issued> {
     let service = super::service(db, req.service_id).await?;
     let center = super::center(db, service.center_id).await?;
     issue_inner(db, actor, (&center, &service), req, None, at).await
-}
-
-/// Issues a ticket for a service of a center the caller has already read
-/// (a kiosk or the API looked both up by code), saving the store two reads.
-pub async fn issue_at(
-    db: &Db,
-    actor: &Actor,
-    (center, service): (&Center, &Service),
-    req: IssueRequest,
-    at: i64,
-) -> Result<Issued> {
-    issue_inner(db, actor, (center, service), req, None, at).await
 }
 
 /// Issues a ticket, optionally for a checked-in appointment (marked in the same transaction).
@@ -82,12 +71,7 @@ pub(crate) async fn issue_inner(
     appointment_id: Option<i64>,
     at: i64,
 ) -> Result<Issued> {
-    if service.id != req.service_id || service.center_id != center.id {
-        return Err(Error::Invalid("dịch vụ không thuộc trung tâm này (service of another center)".into()));
-    }
-    if !service.active {
-        return Err(Error::Invalid(format!("dịch vụ {} đang tạm ngưng (service inactive)", service.code)));
-    }
+    check_issue(center, service, &req)?;
     let day_key = center.numbering_mode().sequence_key(at);
     let local = local_day(at);
     let priority = req.priority.map(|p| p.as_str());
@@ -146,6 +130,22 @@ pub(crate) async fn issue_inner(
         ticket
     });
     // What the citizen is told is read after the commit, off the single writer.
+    told(db, service, ticket, at).await
+}
+
+/// Refuses a request for a service that is not the center's, or not open.
+pub(crate) fn check_issue(center: &Center, service: &Service, req: &IssueRequest) -> Result<()> {
+    if service.id != req.service_id || service.center_id != center.id {
+        return Err(Error::Invalid("dịch vụ không thuộc trung tâm này (service of another center)".into()));
+    }
+    if !service.active {
+        return Err(Error::Invalid(format!("dịch vụ {} đang tạm ngưng (service inactive)", service.code)));
+    }
+    Ok(())
+}
+
+/// What the citizen is told about a committed ticket, read off the single writer.
+pub(crate) async fn told(db: &Db, service: &Service, ticket: Ticket, at: i64) -> Result<Issued> {
     // One read: the tickets ahead in the service, the counters serving it, and
     // the average service time of the last week's served tickets.
     let (ahead, counters, avg): (i64, i64, Option<i64>) = on_pool!(db.reader(), p => sqlx::query_as(

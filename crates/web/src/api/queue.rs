@@ -186,10 +186,13 @@ pub async fn issue(
     ReqActor(actor): ReqActor,
     Json(body): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<IssuedDto>), AppError> {
-    let center = center_by_code(&st, &body.center).await?;
+    let config = crate::pages::queue::center_config(&st, &body.center).await?;
+    let center = &config.center;
     p.require_unit(&st, center.unit_id, crate::pages::area::KIOSK.0).await?;
-    let service = store::queue::service_by_code(&st.db, center.id, &body.service)
-        .await?
+    let service = config
+        .services
+        .iter()
+        .find(|s| s.code == body.service)
         .ok_or_else(|| AppError::NotFound(format!("không có dịch vụ mã {} (no such service)", body.service)))?;
     let priority = match body.priority.as_deref().filter(|s| !s.is_empty()) {
         Some(p) => Some(Priority::parse(p).map_err(|e| AppError::Unprocessable(e.to_string()))?),
@@ -200,15 +203,15 @@ pub async fn issue(
         None => None,
     };
     let req = store::queue::IssueRequest { service_id: service.id, priority, citizen_id };
-    let issued = store::queue::visit::issue_at(&st.db, &actor, (&center, &service), req, store::now_ms()).await?;
-    publish_queue(&st, &center, QueueEventKind::TicketIssued, &issued.ticket).await;
+    let issued = st.issuer.issue(&st.db, &actor, (center, service), req, store::now_ms()).await?;
+    publish_queue(&st, center, QueueEventKind::TicketIssued, &issued.ticket).await;
     let track_url = crate::pages::queue::track_url(&st, issued.ticket.id);
     Ok((
         StatusCode::CREATED,
         Json(IssuedDto {
             id: issued.ticket.id,
             number: issued.ticket.number,
-            service: service.code,
+            service: service.code.clone(),
             waiting_ahead: issued.waiting_ahead,
             estimated_wait_minutes: issued.estimated_wait_minutes,
             track_url,

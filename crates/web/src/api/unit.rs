@@ -164,5 +164,6 @@ pub async fn create(
     };
     let new = NewUnit { code: body.code, name: body.name, kind, valid_from: from, valid_to: to, note: body.note };
     let unit = store::unit::create(&st.db, &actor, new, parent, &[]).await?;
+    st.caches.covering.clear();
     Ok((StatusCode::CREATED, Json(unit.into())))
 }

@@ -167,7 +167,10 @@ pub async fn import(
         (None, ctx.lang.pick("Chưa chọn tệp CSV.", "No CSV file chosen.").to_string())
     } else {
         match store::unit::import_csv(&st.db, &actor, &data).await {
-            Ok(r) => (Some(r.created), String::new()),
+            Ok(r) => {
+                st.caches.covering.clear();
+                (Some(r.created), String::new())
+            }
             Err(store::Error::Invalid(m) | store::Error::Conflict(m) | store::Error::NotFound(m)) => (None, m),
             Err(e) => return Err(e.into()),
         }

@@ -355,3 +355,68 @@ async fn concurrent_issues_never_duplicate_or_skip_a_number() {
     let expected: Vec<String> = (1..=200).map(|n| format!("A{n:03}")).collect();
     assert_eq!(all, expected);
 }
+
+#[tokio::test]
+async fn batched_issues_are_consecutive_audited_and_isolated() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-BATCH", PriorityRule::Strict, NumberingMode::DailyReset, &["HT", "CT", "DD"]).await;
+    let issuer = queue::Issuer::start(t.db.clone());
+    let audit_before = common::audit_count(&t.db).await;
+    // The third service is closed: its requests are refused alone, the others go through.
+    let closed = s.services[2].clone();
+    let up = queue::ServiceUpdate {
+        name: closed.name.clone(),
+        field: closed.field.clone(),
+        prefix: closed.prefix.clone(),
+        target_wait_minutes: 15,
+        active: false,
+    };
+    let closed = queue::update_service(&t.db, &Actor::system(), closed.id, up, T0).await.unwrap();
+    let mut handles = Vec::new();
+    for i in 0..150_i64 {
+        let (db, issuer, center) = (t.db.clone(), issuer.clone(), s.center.clone());
+        let service = if i % 30 == 29 { closed.clone() } else { s.services[(i % 2) as usize].clone() };
+        handles.push(tokio::spawn(async move {
+            let actor = Actor { name: format!("kiosk-{i}"), ..Actor::default() };
+            let req = IssueRequest { service_id: service.id, ..Default::default() };
+            issuer.issue(&db, &actor, (&center, &service), req, T0 + i).await.map(|x| (service.prefix.clone(), x))
+        }));
+    }
+    let (mut ok, mut refused) = (Vec::new(), 0);
+    for h in handles {
+        match h.await.unwrap() {
+            Ok((prefix, issued)) => {
+                assert!(issued.ticket.number.starts_with(&prefix));
+                ok.push(issued.ticket.number);
+            }
+            Err(Error::Invalid(msg)) => {
+                assert!(msg.contains("tạm ngưng"), "{msg}");
+                refused += 1;
+            }
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+    assert_eq!(refused, 5, "the 5 requests for the closed service");
+    ok.sort();
+    // 145 tickets: the two open services share them, each numbered 1..=n with no gap or duplicate.
+    let a: Vec<&String> = ok.iter().filter(|n| n.starts_with(&s.services[0].prefix)).collect();
+    let b: Vec<&String> = ok.iter().filter(|n| n.starts_with(&s.services[1].prefix)).collect();
+    assert_eq!(a.len() + b.len(), 145);
+    for (list, prefix) in [(&a, &s.services[0].prefix), (&b, &s.services[1].prefix)] {
+        let expected: Vec<String> = (1..=list.len()).map(|n| format!("{prefix}{n:03}")).collect();
+        assert_eq!(list.iter().map(|s| s.to_string()).collect::<Vec<_>>(), expected);
+    }
+    // Every ticket has its event and its own audit row, with its own actor.
+    assert_eq!(common::audit_count(&t.db).await - audit_before, 145 + 1, "145 issues and the service update");
+    let filter = store::audit::Filter { action: Some("queue.ticket.issue".into()), limit: 500, ..Default::default() };
+    let rows = store::audit::list(&t.db, &filter).await.unwrap();
+    let actors: HashSet<&str> = rows.iter().map(|r| r.actor_name.as_str()).collect();
+    assert_eq!(actors.len(), 145, "one audit row per request, with its actor");
+    let first = store::queue::ticket_today(&t.db, s.center.id, &format!("{}001", s.services[0].prefix), T0)
+        .await
+        .unwrap()
+        .unwrap();
+    let events = store::queue::events(&t.db, first.id).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, "issued");
+}

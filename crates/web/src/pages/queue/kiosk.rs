@@ -119,7 +119,7 @@ pub async fn take(
         },
     };
     let req = store::queue::IssueRequest { service_id: service.id, priority, citizen_id };
-    let issued = match store::queue::visit::issue_at(&st.db, &actor, (&center, &service), req, store::now_ms()).await {
+    let issued = match st.issuer.issue(&st.db, &actor, (&center, &service), req, store::now_ms()).await {
         Ok(i) => i,
         Err(e @ (store::Error::Invalid(_) | store::Error::Conflict(_))) => {
             return start_page(&st, ctx, center, e.to_string()).await;

@@ -56,6 +56,19 @@ pub async fn home(State(st): State<AppState>, ctx: PageCtx, CurrentUser(p): Curr
     render(&Home { ctx, centers, is_admin })
 }
 
+/// A center and its services by code, from the instance's short-lived cache
+/// (issuing a ticket reads them on every request; settings pages clear it).
+pub async fn center_config(st: &AppState, code: &str) -> Result<std::sync::Arc<crate::cache::CenterConfig>, AppError> {
+    let load = async {
+        let Some(center) = store::queue::center_by_code(&st.db, code).await? else {
+            return Err(AppError::NotFound(format!("không có trung tâm mã {code} (no such center)")));
+        };
+        let services = store::queue::services(&st.db, center.id).await?;
+        Ok(std::sync::Arc::new(crate::cache::CenterConfig { center, services }))
+    };
+    st.caches.centers.get_or_load(code.to_string(), load).await
+}
+
 /// The purpose label of ticket links (see `domain::auth::link_key`).
 pub const TICKET_LINK: &str = "ticket";
 

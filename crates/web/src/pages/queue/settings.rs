@@ -74,7 +74,10 @@ async fn after_change<T>(
     outcome: Result<T, String>,
 ) -> Result<Response, AppError> {
     match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/queue/{}/settings?saved=1", center.code)).into_response()),
+        Ok(_) => {
+            st.caches.centers.clear();
+            Ok(Redirect::to(&format!("/queue/{}/settings?saved=1", center.code)).into_response())
+        }
         Err(e) => page(st, ctx, center, e, false).await,
     }
 }
@@ -255,6 +258,7 @@ pub async fn create(
         checkin_late_min: 15,
     };
     let center = store::queue::create_center(&st.db, &actor, new, store::now_ms()).await?;
+    st.caches.centers.clear();
     Ok(Redirect::to(&format!("/queue/{}/settings", center.code)).into_response())
 }
 

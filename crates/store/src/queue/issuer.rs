@@ -1,0 +1,217 @@
+//! Ticket issuance with group commit: at the morning rush a kiosk, the
+//! online booking check-ins and integrations all issue at once, and each
+//! issue is a transaction with a number, a visit, its event and its audit
+//! row. The [`Issuer`] takes the requests that arrive together and commits
+//! them in one transaction with one multi-row statement per table, so the
+//! cost of a commit (and of SQLite's single writer) is shared.
+//!
+//! The rules are those of [`super::visit::issue`]: numbers are drawn per
+//! service and day from `queue_numbering` (one upsert per service in the
+//! batch, taking as many numbers as the batch needs), so they stay
+//! consecutive with no gap or duplicate, on one instance or many. A request
+//! that breaks a rule is refused alone before the batch; should the batch
+//! fail as a whole, each request is retried on its own, so one bad request
+//! never fails the others.
+
+use std::collections::HashMap;
+
+use domain::queue::{EventKind, local_day, ticket_number};
+use serde_json::json;
+use tokio::sync::{mpsc, oneshot};
+
+use super::visit::{IssueRequest, Issued, check_issue, issue_inner, told};
+use super::{Center, Service, TICKET_COLS, Ticket};
+use crate::audit::Actor;
+use crate::{Db, Error, Result, on_pool};
+
+/// Requests committed together at most.
+const MAX_BATCH: usize = 64;
+
+/// Requests waiting for the issuer at most (callers wait when it is full).
+const QUEUE: usize = 4096;
+
+struct Job {
+    actor: Actor,
+    center: Center,
+    service: Service,
+    req: IssueRequest,
+    at: i64,
+    reply: oneshot::Sender<Result<Ticket>>,
+}
+
+/// The issuing task of one process. Cheap to clone; it stops when every
+/// clone is dropped.
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Issuer {
+    /// Starts the issuing task on `db`.
+    pub fn start(db: Db) -> Issuer {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(db, rx));
+        Issuer { tx }
+    }
+
+    /// Issues a ticket for a service of a center the caller has read, audited,
+    /// committed together with the requests that arrive at the same time.
+    pub async fn issue(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        (center, service): (&Center, &Service),
+        req: IssueRequest,
+        at: i64,
+    ) -> Result<Issued> {
+        check_issue(center, service, &req)?;
+        let (reply, answer) = oneshot::channel();
+        let job = Job { actor: actor.clone(), center: center.clone(), service: service.clone(), req, at, reply };
+        self.tx.send(job).await.map_err(|_| Error::Database(sqlx::Error::PoolClosed))?;
+        let ticket = answer.await.map_err(|_| Error::Database(sqlx::Error::PoolClosed))??;
+        told(db, service, ticket, at).await
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let batch: Vec<Job> = std::mem::take(&mut jobs);
+        match write_batch(&db, &batch).await {
+            Ok(tickets) => {
+                for (job, ticket) in batch.into_iter().zip(tickets) {
+                    let _ = job.reply.send(Ok(ticket));
+                }
+            }
+            Err(e) if batch.len() == 1 => {
+                if let Some(job) = batch.into_iter().next() {
+                    let _ = job.reply.send(Err(e));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, size = batch.len(), "batched issue failed; issuing one by one");
+                for job in batch {
+                    let one = issue_inner(&db, &job.actor, (&job.center, &job.service), job.req.clone(), None, job.at)
+                        .await
+                        .map(|i| i.ticket);
+                    let _ = job.reply.send(one);
+                }
+            }
+        }
+    }
+}
+
+/// One visit row of a batch.
+struct Row<'a> {
+    job: &'a Job,
+    day_key: String,
+    seq: i64,
+    number: String,
+}
+
+/// Writes a batch in one transaction; the tickets come back in the jobs' order.
+async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<Ticket>> {
+    // How many numbers each (service, day) needs, in the order they first appear.
+    let mut needs: Vec<((i64, String), i64)> = Vec::new();
+    let keys: Vec<(i64, String)> =
+        jobs.iter().map(|j| (j.service.id, j.center.numbering_mode().sequence_key(j.at))).collect();
+    for k in &keys {
+        match needs.iter_mut().find(|(key, _)| key == k) {
+            Some((_, n)) => *n += 1,
+            None => needs.push((k.clone(), 1)),
+        }
+    }
+    let tickets = on_pool!(db.writer(), p => {
+        let mut tx = p.begin().await?;
+        let mut next: HashMap<(i64, String), i64> = HashMap::with_capacity(needs.len());
+        for ((service_id, day_key), n) in &needs {
+            let last: i64 = sqlx::query_scalar(
+                "INSERT INTO queue_numbering (service_id, day_key, last_seq) VALUES ($1, $2, $3)
+                 ON CONFLICT (service_id, day_key) DO UPDATE SET last_seq = queue_numbering.last_seq + $3
+                 RETURNING last_seq")
+                .bind(*service_id)
+                .bind(day_key)
+                .bind(*n)
+                .fetch_one(&mut *tx)
+                .await?;
+            next.insert((*service_id, day_key.clone()), last - n + 1);
+        }
+        let rows: Vec<Row<'_>> = jobs
+            .iter()
+            .zip(&keys)
+            .map(|(job, key)| {
+                let seq = next.get_mut(key).map(|s| { *s += 1; *s - 1 }).unwrap_or_default();
+                Row { job, day_key: key.1.clone(), seq, number: ticket_number(&job.service.prefix, seq) }
+            })
+            .collect();
+
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO queue_visits (center_id, issue_service_id, service_id, day_key, seq, number, local_day, state,
+                 priority, citizen_id, created_at, queued_at) ");
+        insert.push_values(&rows, |mut b, r| {
+            let j = r.job;
+            b.push_bind(j.center.id)
+                .push_bind(j.service.id)
+                .push_bind(j.service.id)
+                .push_bind(r.day_key.clone())
+                .push_bind(r.seq)
+                .push_bind(r.number.clone())
+                .push_bind(local_day(j.at))
+                .push_bind("waiting")
+                .push_bind(j.req.priority.map(|p| p.as_str()))
+                .push_bind(j.req.citizen_id.as_ref().map(|c| c.as_str().to_string()))
+                .push_bind(j.at)
+                .push_bind(j.at);
+        });
+        insert.push(format!(" RETURNING {TICKET_COLS}"));
+        let inserted: Vec<Ticket> = insert.build_query_as::<Ticket>().fetch_all(&mut *tx).await?;
+        // RETURNING order is not promised: match each row by its service and number.
+        let mut tickets = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let t = inserted
+                .iter()
+                .find(|t| t.service_id == r.job.service.id && t.number == r.number && t.local_day == local_day(r.job.at))
+                .cloned()
+                .ok_or_else(|| Error::Invalid("batched issue lost a row".into()))?;
+            tickets.push(t);
+        }
+
+        let mut events = sqlx::QueryBuilder::new(
+            "INSERT INTO queue_events (visit_id, center_id, at, kind, service_id, counter_id, officer_id, note) ");
+        events.push_values(rows.iter().zip(&tickets), |mut b, (r, t)| {
+            b.push_bind(t.id)
+                .push_bind(t.center_id)
+                .push_bind(r.job.at)
+                .push_bind(EventKind::Issued.as_str())
+                .push_bind(t.service_id)
+                .push_bind(None::<i64>)
+                .push_bind(r.job.actor.user_id)
+                .push_bind("");
+        });
+        events.build().execute(&mut *tx).await?;
+
+        let mut audit = sqlx::QueryBuilder::new(
+            "INSERT INTO audit_log (at, actor_id, actor_name, unit_id, action, object_type, object_id, before, after,
+                 request_id, client_addr) ");
+        audit.push_values(rows.iter().zip(&tickets), |mut b, (r, t)| {
+            let (j, a) = (r.job, &r.job.actor);
+            let after = json!({"number": t.number, "service": j.service.code, "priority": t.priority,
+                               "appointment_id": null, "cccd": j.req.citizen_id.as_ref().map(|c| c.masked())});
+            b.push_bind(j.at)
+                .push_bind(a.user_id)
+                .push_bind(a.name.clone())
+                .push_bind(j.center.unit_id)
+                .push_bind("queue.ticket.issue")
+                .push_bind("queue_ticket")
+                .push_bind(t.id.to_string())
+                .push_bind(None::<String>)
+                .push_bind(after.to_string())
+                .push_bind(a.request_id.clone())
+                .push_bind(a.client_addr.clone());
+        });
+        audit.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+        tickets
+    });
+    Ok(tickets)
+}
