@@ -170,7 +170,6 @@ pub(crate) async fn told(db: &Db, service: &Service, ticket: Ticket, at: i64) ->
 
 #[derive(sqlx::FromRow)]
 struct CounterRule {
-    center_id: i64,
     unit_id: i64,
     code: String,
     call_order: String,
@@ -216,7 +215,7 @@ pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Resu
         Backend::Sqlite => "",
     };
     let counter_sql = format!(
-        "SELECT k.center_id, c.unit_id, k.code, k.call_order, k.normal_streak, k.active, c.priority_rule, c.priority_every
+        "SELECT c.unit_id, k.code, k.call_order, k.normal_streak, k.active, c.priority_rule, c.priority_every
          FROM queue_counters k JOIN queue_centers c ON c.id = k.center_id WHERE k.id = $1{lock}"
     );
     let ticket = on_pool!(db.writer(), p => {
@@ -250,7 +249,7 @@ pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Resu
             // time, then id), so each class is read by its head alone: one short index
             // walk per class, whatever the backlog.
             let mut q = sqlx::query_as::<_, CandidateRow>(&heads_sql);
-            q = q.bind(k.center_id).bind(counter_id);
+            q = q.bind(counter_id);
             for sid in &profile.services {
                 q = q.bind(*sid);
             }
@@ -304,8 +303,10 @@ pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Resu
 
 /// The query for the candidates of a counter: the head (oldest queue entry,
 /// then lowest id) of each class that the call-next rule compares: tickets
-/// transferred to the counter (`$2`), and each profile service (`$3`…), each
-/// split into normal and preferred. `$1` is the center.
+/// transferred to the counter (`$1`), and each profile service (`$2`…), each
+/// split into normal and preferred. (A service or a counter belongs to one
+/// center, so the center need not be named, and naming it would tempt the
+/// planner to walk the whole center's line.)
 fn heads_query(services: usize) -> String {
     const COLS: &str = "id, service_id, priority, appointment_id, queued_at, target_counter_id";
     const NORMAL: &str = "priority IS NULL AND appointment_id IS NULL";
@@ -314,14 +315,16 @@ fn heads_query(services: usize) -> String {
     let head = |parts: &mut Vec<String>, filter: String| {
         let n = parts.len();
         parts.push(format!(
-            "SELECT * FROM (SELECT {COLS} FROM queue_visits WHERE center_id = $1 AND state = 'waiting' AND {filter}
+            "SELECT * FROM (SELECT {COLS} FROM queue_visits WHERE state = 'waiting' AND {filter}
              ORDER BY queued_at, id LIMIT 1) AS h{n}"
         ));
     };
+    // The service terms repeat the partial indexes' predicates word for word
+    // (migrations/*/0003_queue_indexes.sql), which SQLite needs to use them.
     for kind in [NORMAL, PREFERRED] {
-        head(&mut parts, format!("target_counter_id = $2 AND {kind}"));
+        head(&mut parts, format!("target_counter_id = $1 AND {kind}"));
         for i in 0..services {
-            head(&mut parts, format!("service_id = ${} AND target_counter_id IS NULL AND {kind}", i + 3));
+            head(&mut parts, format!("service_id = ${} AND target_counter_id IS NULL AND {kind}", i + 2));
         }
     }
     parts.join(" UNION ALL ")

@@ -42,6 +42,7 @@ async fn browser_kiosk_issues_console_calls_board_shows() {
 
     // A desk officer logs in (officers may stand in for the kiosk) in a second window.
     let second = browser.new_window(true).await.expect("new window");
+    let second_window = second.handle.clone();
     browser.switch_to_window(second.handle).await.unwrap();
     browser.goto(&app.url("/login")).await.unwrap();
     let form = browser.form(Locator::Css("form[action='/login']")).await.unwrap();
@@ -68,6 +69,7 @@ async fn browser_kiosk_issues_console_calls_board_shows() {
     screenshot(&browser, "queue-kiosk.png").await;
     click_and_wait(&browser, Locator::Css("button.service[value='HT']")).await;
     let number = browser.find(Locator::Css(".slip-number")).await.unwrap().text().await.unwrap();
+    let ticket_id: i64 = browser.current_url().await.unwrap().path().rsplit('/').next().unwrap().parse().unwrap();
     assert_eq!(number, format!("{}001", hotich.prefix));
     assert!(browser.find(Locator::Css(".slip-qr svg")).await.is_ok(), "the slip carries a QR code");
     let text = body_text(&browser).await;
@@ -102,6 +104,24 @@ async fn browser_kiosk_issues_console_calls_board_shows() {
     let recent = browser.find(Locator::Css("[data-recent]")).await.unwrap().text().await.unwrap();
     assert!(recent.contains(&number), "the last calls list it:\n{recent}");
     screenshot(&browser, "queue-board.png").await;
+
+    // The citizen's phone, from the QR code: the turn has come.
+    let secret = store::settings::secret(&app.db).await.unwrap();
+    let key = domain::auth::link_key(&secret, "ticket", &ticket_id.to_string());
+    browser.set_window_size(360, 800).await.unwrap();
+    browser.goto(&app.url(&format!("/q/{ticket_id}?k={key}"))).await.unwrap();
+    let turn = browser.find(Locator::Css("[data-turn]")).await.expect("the phone says it is their turn");
+    assert!(turn.text().await.unwrap().contains(&counter.name));
+    let width = super::scroll_width(&browser).await;
+    assert!(width <= 360, "the ticket page is {width} px wide on a phone");
+    screenshot(&browser, "queue-phone-ticket.png").await;
+    browser.set_window_size(1280, 900).await.unwrap();
+
+    // The statistics page (the last seven days, with yesterday's demo history).
+    browser.switch_to_window(second_window).await.unwrap();
+    browser.goto(&app.url(&format!("/queue/{CENTER}/stats"))).await.unwrap();
+    assert!(browser.find(Locator::Css("svg.chart")).await.is_ok(), "charts drawn on the server");
+    screenshot(&browser, "queue-stats.png").await;
 
     browser.close().await.expect("close the browser");
     drop(driver);

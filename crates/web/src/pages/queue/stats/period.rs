@@ -41,8 +41,12 @@ pub struct PeriodError {
     pub message: String,
 }
 
+/// Days shown when the request names no start.
+const DEFAULT_DAYS: u64 = 7;
+
 impl Period {
-    /// Reads the query. `to` defaults to `today`, `from` to `to`; dates may
+    /// Reads the query. `to` defaults to `today`, `from` to the week ending
+    /// at `to` (a leader opening the page sees the last seven days); dates may
     /// be ISO or `dd/MM/yyyy`; `from` after `to` and periods over
     /// [`MAX_DAYS`] days are refused.
     pub fn parse(q: &PeriodQuery, today: NaiveDate, lang: Lang) -> Result<Period, PeriodError> {
@@ -60,7 +64,7 @@ impl Period {
             }
         };
         let to = date("to", &q.to)?.unwrap_or(today);
-        let from = date("from", &q.from)?.unwrap_or(to);
+        let from = date("from", &q.from)?.unwrap_or_else(|| to - chrono::Days::new(DEFAULT_DAYS - 1));
         let refuse = |key: &str| PeriodError {
             field: "from",
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -133,7 +137,9 @@ mod tests {
     fn periods_default_to_today_and_read_both_spellings() {
         let today = d(2026, 11, 29);
         let p = Period::parse(&q(None, None), today, Lang::Vi).unwrap();
-        assert_eq!((p.from, p.to), (today, today));
+        assert_eq!((p.from, p.to), (d(2026, 11, 23), today), "the last seven days");
+        let p = Period::parse(&q(None, Some("2026-11-10")), today, Lang::Vi).unwrap();
+        assert_eq!((p.from, p.to), (d(2026, 11, 4), d(2026, 11, 10)), "the week ending at `to`");
         let p = Period::parse(&q(Some("01/11/2026"), Some("2026-11-29")), today, Lang::Vi).unwrap();
         assert_eq!((p.from, p.to, p.days()), (d(2026, 11, 1), today, 29));
         let p = Period::parse(&q(Some("2026-11-01"), Some("")), today, Lang::Vi).unwrap();
