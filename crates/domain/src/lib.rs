@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod dossier;
+pub mod payment;
 pub mod person;
 pub mod queue;
 pub mod report766;
