@@ -13,8 +13,8 @@
 //!
 //! Each area keeps its name here as in every layer: [`unit`], [`user`]
 //! (accounts and grants), [`session`], [`token`], [`audit`], [`job`],
-//! [`queue`] (public service center queues); [`bus`] carries live events
-//! between instances.
+//! [`queue`] (public service center queues), [`procedure`] (the procedure
+//! catalogue); [`bus`] carries live events between instances.
 //! Business operations are plain async functions taking the [`Db`], the
 //! acting [`audit::Actor`] and their input; each runs one transaction and
 //! writes its audit row inside it.
@@ -26,6 +26,7 @@ mod db;
 pub mod demo;
 mod error;
 pub mod job;
+pub mod procedure;
 pub mod queue;
 pub mod session;
 pub mod settings;

@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/units/{code}", need(Need::STAFF, get(api::unit::get_by_code)))
         .route("/api/v1/audit", need(Need::ADMIN, get(api::audit::list)))
+        .route("/api/v1/procedures", need(Need::STAFF, get(api::procedure::list)))
         .route("/api/v1/queue/centers", need(Need::STAFF, get(api::queue::centers)))
         .route("/api/v1/queue/tickets", need(area::KIOSK, post(api::queue::issue)))
         .route("/api/v1/queue/counters/{counter}/call-next", need(area::QUEUE, post(api::queue::call_next)))

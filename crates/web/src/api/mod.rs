@@ -8,6 +8,7 @@
 //! `{"error":{"status":N,"message":"…"}}`.
 
 pub mod audit;
+pub mod procedure;
 pub mod queue;
 pub mod unit;
 pub mod user;
@@ -48,14 +49,15 @@ impl Modify for BearerAuth {
 /// The OpenAPI document of the whole API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Xã Số API", description = "API của Xã Số: đơn vị hành chính, người dùng, nhật ký, xếp hàng. The Xã Số API: administrative units, users, audit log, queue."),
+    info(title = "Xã Số API", description = "API của Xã Số: đơn vị hành chính, người dùng, nhật ký, xếp hàng, thủ tục hành chính. The Xã Số API: administrative units, users, audit log, queue, procedure catalogue."),
     paths(
         user::me, user::create,
         unit::list, unit::get_by_code, unit::create,
         audit::list,
         queue::centers, queue::issue, queue::call_next, queue::act, queue::state, queue::events,
+        procedure::list,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, procedure::ProcedureDto, procedure::FeeDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
@@ -63,6 +65,7 @@ impl Modify for BearerAuth {
         (name = "user", description = "Người dùng và phân quyền (users and grants)"),
         (name = "audit", description = "Nhật ký thay đổi (audit log)"),
         (name = "queue", description = "Lấy số thứ tự, gọi số tại quầy (public service center queue)"),
+        (name = "procedure", description = "Danh mục thủ tục hành chính, có phiên bản theo thời gian (versioned procedure catalogue)"),
     )
 )]
 pub struct ApiDoc;

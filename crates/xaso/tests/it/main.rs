@@ -17,6 +17,7 @@ mod jobs;
 mod multi_instance;
 mod openapi;
 mod ops;
+mod procedures;
 mod queue;
 mod queue_api;
 mod queue_live;
