@@ -14,7 +14,8 @@
 //! Each area keeps its name here as in every layer: [`unit`], [`user`]
 //! (accounts and grants), [`session`], [`token`], [`audit`], [`job`],
 //! [`queue`] (public service center queues), [`procedure`] (the procedure
-//! catalogue); [`bus`] carries live events between instances.
+//! catalogue), [`dossier`] (one-stop dossiers); [`bus`] carries live events
+//! between instances.
 //! Business operations are plain async functions taking the [`Db`], the
 //! acting [`audit::Actor`] and their input; each runs one transaction and
 //! writes its audit row inside it.
@@ -24,8 +25,10 @@ pub mod backup;
 pub mod bus;
 mod db;
 pub mod demo;
+pub mod dossier;
 mod error;
 pub mod job;
+pub mod payment;
 pub mod procedure;
 pub mod queue;
 pub mod session;

@@ -111,6 +111,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/units/{code}", need(Need::STAFF, get(api::unit::get_by_code)))
         .route("/api/v1/audit", need(Need::ADMIN, get(api::audit::list)))
         .route("/api/v1/procedures", need(Need::STAFF, get(api::procedure::list)))
+        .route(
+            "/api/v1/payment-accounts",
+            need(area::PAYMENTS, get(api::payment::accounts))
+                .merge(need(Need::ADMIN, post(api::payment::create_account))),
+        )
+        .route("/api/v1/bills", need(area::PAYMENTS, post(api::payment::create_bill)))
+        .route("/api/v1/bills/{id}", need(area::PAYMENTS, get(api::payment::get_bill)))
+        .route("/api/v1/dossiers", need(area::DOSSIERS, post(api::dossier::receive)))
+        .route("/api/v1/dossiers/{code}", need(area::DOSSIERS, get(api::dossier::get_by_code)))
         .route("/api/v1/queue/centers", need(Need::STAFF, get(api::queue::centers)))
         .route("/api/v1/queue/tickets", need(area::KIOSK, post(api::queue::issue)))
         .route("/api/v1/queue/counters/{counter}/call-next", need(area::QUEUE, post(api::queue::call_next)))

@@ -8,6 +8,8 @@
 //! `{"error":{"status":N,"message":"…"}}`.
 
 pub mod audit;
+pub mod dossier;
+pub mod payment;
 pub mod procedure;
 pub mod queue;
 pub mod unit;
@@ -56,8 +58,13 @@ impl Modify for BearerAuth {
         audit::list,
         queue::centers, queue::issue, queue::call_next, queue::act, queue::state, queue::events,
         procedure::list,
+        payment::create_account, payment::accounts, payment::create_bill, payment::get_bill,
+        dossier::receive, dossier::get_by_code,
     ),
-    components(schemas(ErrorBody, ErrorDetail, procedure::ProcedureDto, procedure::FeeDto)),
+    components(schemas(ErrorBody, ErrorDetail, procedure::ProcedureDto, procedure::FeeDto,
+        payment::AccountDto, payment::NewAccountBody, payment::NewBillBody, payment::PayerDto, payment::LineDto,
+        payment::CreatedBillDto, payment::BillDto,
+        dossier::NewDossierInput, dossier::ApplicantInput, dossier::ReceivedDto, dossier::DossierDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
@@ -66,6 +73,8 @@ impl Modify for BearerAuth {
         (name = "audit", description = "Nhật ký thay đổi (audit log)"),
         (name = "queue", description = "Lấy số thứ tự, gọi số tại quầy (public service center queue)"),
         (name = "procedure", description = "Danh mục thủ tục hành chính, có phiên bản theo thời gian (versioned procedure catalogue)"),
+        (name = "payment", description = "Tài khoản nhận tiền, phiếu thu với mã thanh toán và VietQR (receiving accounts, bills with payment codes and VietQR)"),
+        (name = "dossier", description = "Hồ sơ một cửa: tiếp nhận, mã hồ sơ, ngày hẹn trả (one-stop dossiers)"),
     )
 )]
 pub struct ApiDoc;
