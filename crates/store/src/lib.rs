@@ -11,11 +11,11 @@
 //! and read-then-write transactions see the latest commit), while readers
 //! proceed in parallel under WAL.
 //!
-//! Each area keeps its name here as in every layer: [`unit`], [`user`]
-//! (accounts and grants), [`session`], [`token`], [`audit`], [`job`],
+//! Each area keeps its name here as in every layer: [`unit`](mod@unit),
+//! [`user`] (accounts and grants), [`session`], [`token`], [`audit`], [`job`],
 //! [`queue`] (public service center queues), [`procedure`] (the procedure
-//! catalogue), [`dossier`] (one-stop dossiers); [`bus`] carries live events
-//! between instances.
+//! catalogue), [`dossier`] (one-stop dossiers), [`payment`] (receiving
+//! accounts and bills); [`bus`] carries live events between instances.
 //! Business operations are plain async functions taking the [`Db`], the
 //! acting [`audit::Actor`] and their input; each runs one transaction and
 //! writes its audit row inside it.
