@@ -33,11 +33,14 @@ const MAX_PAYLOAD: usize = 7900;
 /// How many events a slow subscriber may fall behind before it must resync.
 const CAPACITY: usize = 1024;
 
-/// One event: a topic (`queue/31342-TTPVHCC`) and a JSON payload.
+/// One event: a topic (`queue/31342-TTPVHCC`), its name (`ticket_called`)
+/// and a JSON payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// What it is about; subscribers filter on it.
     pub topic: String,
+    /// What happened; a stream's `event:` field.
+    pub event: String,
     /// The event as JSON text.
     pub payload: String,
 }
@@ -45,7 +48,7 @@ pub struct Message {
 impl Message {
     /// The message telling every subscriber to re-read its state.
     pub fn resync() -> Message {
-        Message { topic: RESYNC.to_string(), payload: "{}".to_string() }
+        Message { topic: RESYNC.to_string(), event: "resync".to_string(), payload: "{}".to_string() }
     }
 
     /// Whether this message concerns a subscriber of `topic`.
@@ -53,14 +56,16 @@ impl Message {
         self.topic == topic || self.topic == RESYNC
     }
 
-    /// The wire form on the PostgreSQL channel: the topic, a newline, the payload.
+    /// The wire form on the PostgreSQL channel: the topic, the event name and
+    /// the payload, separated by newlines.
     fn encode(&self) -> String {
-        format!("{}\n{}", self.topic, self.payload)
+        format!("{}\n{}\n{}", self.topic, self.event, self.payload)
     }
 
     fn decode(s: &str) -> Option<Message> {
-        let (topic, payload) = s.split_once('\n')?;
-        Some(Message { topic: topic.to_string(), payload: payload.to_string() })
+        let (topic, rest) = s.split_once('\n')?;
+        let (event, payload) = rest.split_once('\n')?;
+        Some(Message { topic: topic.to_string(), event: event.to_string(), payload: payload.to_string() })
     }
 }
 
@@ -94,10 +99,10 @@ impl Bus {
         Ok(Bus { inner: Arc::new(Inner { db: db.clone(), tx, closing }) })
     }
 
-    /// Publishes an event to every subscriber of `topic` on every instance.
+    /// Publishes event `event` to every subscriber of `topic` on every instance.
     /// Call it after the change is committed.
-    pub async fn publish(&self, topic: &str, payload: &serde_json::Value) -> Result<()> {
-        let msg = Message { topic: topic.to_string(), payload: payload.to_string() };
+    pub async fn publish(&self, topic: &str, event: &str, payload: &serde_json::Value) -> Result<()> {
+        let msg = Message { topic: topic.to_string(), event: event.to_string(), payload: payload.to_string() };
         match &self.inner.db {
             Db::Sqlite { .. } => {
                 // No subscriber is not an error: nobody is watching.
@@ -169,7 +174,7 @@ mod tests {
 
     #[test]
     fn the_wire_form_round_trips_and_keeps_newlines_in_payloads() {
-        let m = Message { topic: "queue/X".into(), payload: "{\"a\":\"b\\nc\"}\n".into() };
+        let m = Message { topic: "queue/X".into(), event: "e".into(), payload: "{\"a\":\"b\\nc\"}\n".into() };
         assert_eq!(Message::decode(&m.encode()), Some(m));
         assert_eq!(Message::decode("no newline"), None);
     }
@@ -177,7 +182,7 @@ mod tests {
     #[test]
     fn resync_concerns_everyone() {
         assert!(Message::resync().concerns("queue/A"));
-        let m = Message { topic: "queue/A".into(), payload: "{}".into() };
+        let m = Message { topic: "queue/A".into(), event: "e".into(), payload: "{}".into() };
         assert!(m.concerns("queue/A"));
         assert!(!m.concerns("queue/B"));
     }
@@ -188,7 +193,7 @@ mod tests {
         let db = Db::connect(dir.path().join("b.db").to_str().unwrap(), &Default::default()).await.unwrap();
         let bus = Bus::start(&db).await.unwrap();
         let mut rx = bus.subscribe();
-        bus.publish("queue/A", &serde_json::json!({"n": 1})).await.unwrap();
+        bus.publish("queue/A", "counted", &serde_json::json!({"n": 1})).await.unwrap();
         let got = rx.recv().await.unwrap();
         assert_eq!(got.topic, "queue/A");
         assert_eq!(got.payload, r#"{"n":1}"#);

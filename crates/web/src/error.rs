@@ -98,6 +98,15 @@ impl From<store::Error> for AppError {
     }
 }
 
+/// The message of a refusal the user can act on (not found, conflict, invalid
+/// input), to show on the page they came from; any other failure stays an error.
+pub fn refusal(e: store::Error) -> Result<String, AppError> {
+    match e {
+        store::Error::Invalid(m) | store::Error::Conflict(m) | store::Error::NotFound(m) => Ok(m),
+        other => Err(other.into()),
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Internal(format!("template: {e}"))

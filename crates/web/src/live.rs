@@ -128,7 +128,7 @@ pub async fn publish_queue(st: &AppState, center: &Center, kind: QueueEventKind,
         Ok(v) => v,
         Err(e) => return tracing::error!(error = %e, "queue event not serialisable"),
     };
-    if let Err(e) = st.bus.publish(&queue_topic(&center.code), &payload).await {
+    if let Err(e) = st.bus.publish(&queue_topic(&center.code), kind.as_str(), &payload).await {
         tracing::warn!(error = %e, center = %center.code, kind = kind.as_str(), "queue event not published");
     }
 }
@@ -159,12 +159,5 @@ pub fn stream(st: &AppState, topic: String) -> Sse<impl Stream<Item = Result<Eve
 }
 
 fn to_event(m: &Message) -> Event {
-    if m.topic == store::bus::RESYNC {
-        return Event::default().event("resync").data("{}");
-    }
-    let name = serde_json::from_str::<serde_json::Value>(&m.payload)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-        .unwrap_or_else(|| "message".to_string());
-    Event::default().event(name).data(m.payload.as_str())
+    Event::default().event(m.event.as_str()).data(m.payload.as_str())
 }

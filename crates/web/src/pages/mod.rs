@@ -10,6 +10,7 @@ pub mod unit;
 
 use askama::Template;
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use domain::auth::Role;
@@ -112,4 +113,10 @@ impl FromRequestParts<AppState> for PageCtx {
 /// Renders a template into an HTML response.
 pub fn render(t: &impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a form page: 200, or 422 when it shows a refusal next to the form.
+pub fn render_form(t: &impl Template, refused: bool) -> Result<Response, AppError> {
+    let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(t)?).into_response())
 }

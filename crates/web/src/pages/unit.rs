@@ -171,8 +171,7 @@ pub async fn import(
                 st.caches.covering.clear();
                 (Some(r.created), String::new())
             }
-            Err(store::Error::Invalid(m) | store::Error::Conflict(m) | store::Error::NotFound(m)) => (None, m),
-            Err(e) => return Err(e.into()),
+            Err(e) => (None, crate::error::refusal(e)?),
         }
     };
     let rows = flatten(store::unit::arrange(store::unit::valid_on(&st.db, d).await?));

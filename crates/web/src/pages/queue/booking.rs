@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use domain::person::{CitizenId, Phone};
@@ -17,7 +16,7 @@ use store::queue::{Center, Service};
 use crate::auth::{CurrentUser, ReqActor};
 use crate::error::AppError;
 use crate::pages::area::QUEUE;
-use crate::pages::{PageCtx, render};
+use crate::pages::{PageCtx, render, render_form};
 use crate::state::AppState;
 
 /// Days ahead that citizens may book and officers see.
@@ -100,10 +99,8 @@ async fn book_page(
         Some(s) => upcoming(st, s.id, store::now_ms()).await?.into_iter().filter(|r| r.left > 0).collect(),
         None => Vec::new(),
     };
-    let status = if error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&BookPage { ctx, center, services, chosen, slots, error, name, phone })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = !error.is_empty();
+    render_form(&BookPage { ctx, center, services, chosen, slots, error, name, phone }, refused)
 }
 
 /// `GET /book/{center}?service=…`: choose a service, then a slot.
@@ -251,10 +248,8 @@ async fn slots_page(
         services.push((s, rows));
     }
     let today = domain::time::local_date(chrono::Utc::now()).format("%Y-%m-%d").to_string();
-    let status = if error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&Slots { ctx, center, services, error, opened, today })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = !error.is_empty();
+    render_form(&Slots { ctx, center, services, error, opened, today }, refused)
 }
 
 /// `GET /queue/{center}/slots`: upcoming slots per service, and the form to open more.

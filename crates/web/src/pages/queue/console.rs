@@ -17,7 +17,7 @@ use serde::Deserialize;
 use store::queue::{Center, Counter, Service, Ticket, TransferTarget, visit};
 
 use crate::auth::{CurrentUser, Principal, ReqActor};
-use crate::error::AppError;
+use crate::error::{AppError, refusal};
 use crate::live::{QueueEventKind, publish_queue};
 use crate::pages::area::QUEUE;
 use crate::pages::{PageCtx, render};
@@ -205,8 +205,7 @@ pub async fn act(
         }
         Ok(None) => ctx.t("console.nobody").to_string(),
         // Someone else acted first, or the move is not allowed now: say so on the console.
-        Err(e @ (store::Error::Conflict(_) | store::Error::Invalid(_) | store::Error::NotFound(_))) => e.to_string(),
-        Err(e) => return Err(e.into()),
+        Err(e) => refusal(e)?,
     };
     if headers.contains_key("hx-request") {
         render(&panel(&st, ctx, counter, center, message).await?)

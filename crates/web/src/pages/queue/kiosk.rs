@@ -9,7 +9,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::person::CccdQr;
 use domain::queue::{Priority, Satisfaction};
@@ -17,10 +16,10 @@ use serde::Deserialize;
 use store::queue::{Center, Service, Ticket};
 
 use crate::auth::{CurrentUser, Principal, ReqActor};
-use crate::error::AppError;
+use crate::error::{AppError, refusal};
 use crate::live::{QueueEventKind, publish_queue};
 use crate::pages::area::KIOSK;
-use crate::pages::{PageCtx, render};
+use crate::pages::{PageCtx, render, render_form};
 use crate::state::AppState;
 
 /// A center the caller may run a kiosk for.
@@ -60,10 +59,8 @@ async fn start_page(st: &AppState, ctx: PageCtx, center: Center, error: String) 
         }
     }
     let priorities = Priority::ALL.iter().map(|p| (p.as_str(), p.label_vi())).collect();
-    let status = if error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut resp = render(&Start { ctx, center, groups, priorities, error })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+    let refused = !error.is_empty();
+    render_form(&Start { ctx, center, groups, priorities, error }, refused)
 }
 
 /// `GET /kiosk/{center}`: the start screen.
@@ -239,6 +236,17 @@ pub struct ScanForm {
     pub cccd_qr: String,
 }
 
+/// The scan preview: the masked ID and name, or why the scan was refused.
+#[derive(Template)]
+#[template(
+    source = "{% if ok %}<span class=\"ok\">✓ {{ text }}</span>{% else %}<span class=\"error\" role=\"alert\">{{ text }}</span>{% endif %}",
+    ext = "html"
+)]
+struct ScanPreview {
+    ok: bool,
+    text: String,
+}
+
 /// `POST /kiosk/{center}/scan` (htmx): the scanned CCCD, masked, or why it was refused.
 pub async fn scan(
     State(st): State<AppState>,
@@ -247,18 +255,13 @@ pub async fn scan(
     Form(form): Form<ScanForm>,
 ) -> Result<Response, AppError> {
     kiosk_center(&st, &p, &code).await?;
-    let html = match form.cccd_qr.trim() {
-        "" => String::new(),
+    match form.cccd_qr.trim() {
+        "" => Ok(axum::response::Html("").into_response()),
         qr => match CccdQr::parse(qr) {
-            Ok(q) => format!("<span class=\"ok\">✓ {}</span>", askama_escape(&q.masked())),
-            Err(e) => format!("<span class=\"error\" role=\"alert\">{}</span>", askama_escape(&e.to_string())),
+            Ok(q) => render(&ScanPreview { ok: true, text: q.masked() }),
+            Err(e) => render(&ScanPreview { ok: false, text: e.to_string() }),
         },
-    };
-    Ok(axum::response::Html(html).into_response())
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    }
 }
 
 #[derive(Template)]
@@ -298,11 +301,7 @@ pub async fn checkin(
 ) -> Result<Response, AppError> {
     let center = kiosk_center(&st, &p, &code).await?;
     let appt_code = form.code.trim().to_ascii_uppercase();
-    let refuse = |ctx, center, error: String| -> Result<Response, AppError> {
-        let mut r = render(&CheckIn { ctx, center, error })?;
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok(r)
-    };
+    let refuse = |ctx, center, error: String| render_form(&CheckIn { ctx, center, error }, true);
     // The appointment must be for a service of this center.
     match store::queue::appointment::by_code(&st.db, &appt_code).await? {
         Some(a) if store::queue::service(&st.db, a.service_id).await?.center_id == center.id => {}
@@ -313,10 +312,7 @@ pub async fn checkin(
             publish_queue(&st, &center, QueueEventKind::TicketIssued, &issued.ticket).await;
             Ok(Redirect::to(&format!("/kiosk/{}/tickets/{}?print=1", center.code, issued.ticket.id)).into_response())
         }
-        Err(e @ (store::Error::Invalid(_) | store::Error::Conflict(_) | store::Error::NotFound(_))) => {
-            refuse(ctx, center, e.to_string())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refuse(ctx, center, refusal(e)?),
     }
 }
 
@@ -373,17 +369,14 @@ pub async fn rate(
     ) {
         (None, _) => Err("Hãy chọn một mức đánh giá.".to_string()),
         (_, None) => Err(format!("Hôm nay không có số {number} tại trung tâm.")),
-        (Some(level), Some(t)) => store::queue::appointment::rate(&st.db, &actor, t.id, level, "", now)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
+        (Some(level), Some(t)) => match store::queue::appointment::rate(&st.db, &actor, t.id, level, "", now).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(refusal(e)?),
+        },
     };
     let (error, thanks) = match outcome {
         Ok(()) => (String::new(), true),
         Err(e) => (e, false),
     };
-    let status = if thanks { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&Rate { ctx, center, levels: levels(), error, thanks })?;
-    *r.status_mut() = status;
-    Ok(r)
+    render_form(&Rate { ctx, center, levels: levels(), error, thanks }, !thanks)
 }

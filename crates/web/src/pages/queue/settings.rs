@@ -7,15 +7,14 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::queue::{CallOrder, NewService, NumberingMode, PriorityRule};
 use serde::Deserialize;
 use store::queue::{Center, CenterSettings, Counter, NewCenter, NewCounter, Service, ServiceUpdate};
 
 use crate::auth::{CurrentUser, Need, Principal, ReqActor};
-use crate::error::AppError;
-use crate::pages::{PageCtx, render};
+use crate::error::{AppError, refusal};
+use crate::pages::{PageCtx, render_form};
 use crate::state::AppState;
 
 async fn admin_center(st: &AppState, p: &Principal, code: &str) -> Result<Center, AppError> {
@@ -59,10 +58,8 @@ async fn page(st: &AppState, ctx: PageCtx, center: Center, error: String, saved:
         let positions = profile.iter().enumerate().map(|(i, s)| (*s, i + 1)).collect();
         counters.push(CounterRow { counter, positions });
     }
-    let status = if error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&Page { ctx, center, services, counters, error, saved })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = !error.is_empty();
+    render_form(&Page { ctx, center, services, counters, error, saved }, refused)
 }
 
 /// Runs a change; a refusal (bad input, duplicate code) is shown on the page,
@@ -79,13 +76,6 @@ async fn after_change<T>(
             Ok(Redirect::to(&format!("/queue/{}/settings?saved=1", center.code)).into_response())
         }
         Err(e) => page(st, ctx, center, e, false).await,
-    }
-}
-
-fn refusal(e: store::Error) -> Result<String, AppError> {
-    match e {
-        store::Error::Invalid(m) | store::Error::Conflict(m) | store::Error::NotFound(m) => Ok(m),
-        other => Err(other.into()),
     }
 }
 

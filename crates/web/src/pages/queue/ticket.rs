@@ -123,9 +123,7 @@ pub async fn rate(
     match store::queue::appointment::rate(&st.db, &actor, id, level, &form.comment, store::now_ms()).await {
         Ok(_) => Ok(Redirect::to(&format!("/q/{id}?k={}", q.k)).into_response()),
         Err(e @ (store::Error::Invalid(_) | store::Error::Conflict(_))) => {
-            let mut r = page(&st, ctx, id, q.k, e.to_string(), false).await?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&st, ctx, id, q.k, e.to_string(), false).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }
