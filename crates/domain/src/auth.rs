@@ -179,6 +179,12 @@ pub fn link_key_matches(server_secret: &str, purpose: &str, id: &str, presented:
     same(&link_key(server_secret, purpose, id), presented)
 }
 
+/// Checks a presented key against a random key stored with its record (a
+/// receipt's verification key) in constant time; an empty key never matches.
+pub fn stored_key_matches(stored: &str, presented: &str) -> bool {
+    !stored.is_empty() && same(stored, presented)
+}
+
 /// HMAC-SHA-256 of `data` under `secret`, labelled, truncated to `bytes`, in hex.
 fn mac_hex(secret: &str, label: &str, data: &str, bytes: usize) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
@@ -247,6 +253,14 @@ impl LockoutPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_keys_match_only_themselves() {
+        assert!(stored_key_matches("9f8e7d6c", "9f8e7d6c"));
+        assert!(!stored_key_matches("9f8e7d6c", "9f8e7d6d"));
+        assert!(!stored_key_matches("9f8e7d6c", "9f8e7d6"));
+        assert!(!stored_key_matches("", ""), "an empty key opens nothing");
+    }
 
     #[test]
     fn passwords_hash_and_verify() {

@@ -35,11 +35,13 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
 
 /// The areas' demo records on top of [`load`]: the queue centers of Tân Hòa
 /// and Thạnh Xuân with a day of history (yesterday, UTC+7), so that the
-/// statistics have content. Adds each day's history once.
+/// statistics have content; a year of dossiers in the communes (once). Adds each day's history once.
 pub async fn load_areas(db: &Db) -> Result<()> {
     let today = domain::time::local_date(chrono::Utc::now());
     let yesterday = today.pred_opt().unwrap_or(today);
     crate::queue::demo::load_demo(db, yesterday).await?;
+    crate::market::demo::load_demo(db).await?;
+    crate::dossier::generate::load_demo(db, crate::dossier::generate::DEMO_DOSSIERS).await?;
     Ok(())
 }
 

@@ -15,19 +15,24 @@
 //! [`user`] (accounts and grants), [`session`], [`token`], [`audit`], [`job`],
 //! [`queue`] (public service center queues), [`procedure`] (the procedure
 //! catalogue), [`dossier`] (one-stop dossiers), [`payment`] (receiving
-//! accounts and bills); [`bus`] carries live events between instances.
+//! accounts and bills), [`market`] (Chợ 4.0 markets, stalls and their static
+//! VietQR), [`notify`] (messages to citizens by e-mail and SMS, sent by jobs);
+//! [`bus`] carries live events between instances.
 //! Business operations are plain async functions taking the [`Db`], the
 //! acting [`audit::Actor`] and their input; each runs one transaction and
 //! writes its audit row inside it.
 
 pub mod audit;
 pub mod backup;
+pub mod batch;
 pub mod bus;
 mod db;
 pub mod demo;
 pub mod dossier;
 mod error;
 pub mod job;
+pub mod market;
+pub mod notify;
 pub mod payment;
 pub mod procedure;
 pub mod queue;

@@ -9,7 +9,23 @@
 //! character last) and is the whole transfer content (`62.08`) of the VietQR
 //! payload built by [`vietqr::Transfer`], so reconciliation can find it in
 //! whatever text the paying bank forwards (see `shared/domain/payments.md`).
-//! Confirming payments is a later slice.
+//! Confirming payments is the second slice, in the submodules:
+//! [`ingest`] (durable, idempotent ingestion of notifications with group
+//! commit, paying bills on an exact match), [`reconcile`] (the lookups behind
+//! the domain rules), [`exception`] (the manual queue), [`report`] (the daily
+//! reconciliation of an account), [`statement`] (statement files), [`provider`]
+//! (webhook secrets and the code prefix), [`link`] (virtual accounts and
+//! dossiers of bills) and [`seed`] (bench data).
+
+pub mod exception;
+pub mod ingest;
+pub mod link;
+pub mod provider;
+pub mod receipt;
+pub mod reconcile;
+pub mod report;
+pub mod seed;
+pub mod statement;
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -208,6 +224,8 @@ pub struct NewBill {
     pub lines: Vec<FeeLine>,
     /// Last day to pay, if any.
     pub due_date: Option<NaiveDate>,
+    /// The dossier whose fee it collects (same unit), resumed when it is paid.
+    pub dossier_code: Option<String>,
 }
 
 impl NewBill {
@@ -216,6 +234,7 @@ impl NewBill {
         self.payer_name = self.payer_name.trim().to_string();
         self.payer_ref = self.payer_ref.trim().to_string();
         self.description = self.description.trim().to_string();
+        self.dossier_code = self.dossier_code.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
         if self.payer_name.is_empty() {
             return Err("thiếu tên người nộp (payer name is required)".into());
         }
@@ -378,6 +397,16 @@ pub async fn create_bill(db: &Db, actor: &Actor, codes: &PaymentCodes, new: NewB
                                     (not an active account of this unit)"),
                 None => "đơn vị chưa có tài khoản nhận tiền (the unit has no active receiving account)".into(),
             }))?;
+        if let Some(code) = &new.dossier_code {
+            let unit: Option<i64> = sqlx::query_scalar("SELECT unit_id FROM dossiers WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if unit != Some(new.unit_id) {
+                return Err(Error::Invalid(format!(
+                    "không có hồ sơ {code} của đơn vị này (no such dossier in this unit)")));
+            }
+        }
         let mut stored = None;
         for _ in 0..CODE_ATTEMPTS {
             let code = codes.generate(code_number(codes)).map_err(|e| Error::Invalid(e.to_string()))?;
@@ -386,8 +415,8 @@ pub async fn create_bill(db: &Db, actor: &Actor, codes: &PaymentCodes, new: NewB
             // failed INSERT would abort it.
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO bills (unit_id, account_id, kind, payer_name, payer_ref, description, amount, lines,
-                     payment_code, qr_payload, status, due_date, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12)
+                     payment_code, qr_payload, status, due_date, created_at, dossier_code)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13)
                  ON CONFLICT (payment_code) DO NOTHING RETURNING id")
                 .bind(new.unit_id)
                 .bind(account.id)
@@ -401,6 +430,7 @@ pub async fn create_bill(db: &Db, actor: &Actor, codes: &PaymentCodes, new: NewB
                 .bind(&qr)
                 .bind(&due)
                 .bind(now)
+                .bind(&new.dossier_code)
                 .fetch_optional(&mut *tx)
                 .await?;
             if let Some(id) = id {
@@ -418,7 +448,8 @@ pub async fn create_bill(db: &Db, actor: &Actor, codes: &PaymentCodes, new: NewB
             object_id: id.to_string(),
             before: None,
             after: Some(json!({"kind": new.kind, "payer_ref": new.payer_ref, "amount": total, "lines": new.lines,
-                               "payment_code": code, "account_id": account.id, "due_date": due})),
+                               "payment_code": code, "account_id": account.id, "due_date": due,
+                               "dossier_code": new.dossier_code})),
         };
         audit_in_tx!(&mut *tx, actor, &change, now)?;
         tx.commit().await?;
@@ -463,6 +494,7 @@ mod tests {
             description: String::new(),
             lines,
             due_date: None,
+            dossier_code: None,
         }
     }
 

@@ -111,3 +111,10 @@ pub async fn list(db: &Db, user_id: Option<i64>) -> Result<Vec<TokenInfo>> {
         .fetch_all(p)
         .await?))
 }
+
+/// The credentials epoch: a number that moves whenever a token is revoked or
+/// deleted, a user disabled, or a grant changed, by whatever process (triggers
+/// keep it). A cache of verified tokens is valid while the epoch stands.
+pub async fn auth_epoch(db: &Db) -> Result<i64> {
+    Ok(on_pool!(db.reader(), p => sqlx::query_scalar("SELECT n FROM auth_epoch WHERE id = 1").fetch_one(p).await?))
+}

@@ -132,6 +132,20 @@ async fn load_principal(
     Ok(Principal { user, grants, via_token, session })
 }
 
+/// The principal of a bearer token, verified lately or now (see [`crate::cache::Bearers`]).
+async fn bearer_principal(st: &AppState, token: &str) -> Result<Principal, AppError> {
+    let digest = domain::auth::secret_digest(token);
+    let bearers = &st.caches.bearers;
+    if let Some(p) = bearers.get(&digest) {
+        return Ok(p);
+    }
+    let epoch = bearers.epoch();
+    let uid = store::token::user_of(&st.db, token).await?.ok_or(AppError::Unauthorized)?;
+    let principal = load_principal(st, uid, true, None).await?;
+    bearers.put(digest, epoch, principal.clone());
+    Ok(principal)
+}
+
 /// Whether a cookie set on this request should be `Secure`.
 pub fn secure(st: &AppState, headers: &axum::http::HeaderMap) -> bool {
     st.config.secure_cookies
@@ -162,8 +176,7 @@ pub async fn authenticate(State(st): State<AppState>, mut req: Request, next: Ne
     let mut new_pre = None;
     if let Some(token) = bearer(headers) {
         state.bearer = true;
-        let uid = store::token::user_of(&st.db, token).await?.ok_or(AppError::Unauthorized)?;
-        state.principal = Some(load_principal(&st, uid, true, None).await?);
+        state.principal = Some(bearer_principal(&st, token).await?);
     } else {
         if let Some(sid) = cookie(headers, SESSION_COOKIE)
             && let Some(uid) = store::session::user_of(&st.db, sid).await?

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -76,6 +77,76 @@ pub struct CenterConfig {
     pub services: Vec<store::queue::Service>,
 }
 
+/// API tokens verified lately, each with the principal it stands for.
+///
+/// Kiosks, display boards and integrations send a bearer token with every
+/// request; verifying it reads the token and the user's grants. An entry is
+/// used only while the credentials epoch ([`store::token::auth_epoch`], moved
+/// by triggers on every revocation, disabled user and grant change, whoever
+/// makes it) is the one it was loaded under; [`Bearers::watch`] polls the epoch
+/// every [`EPOCH_POLL`], so a revoked token is refused by every instance
+/// within that time.
+#[derive(Debug)]
+pub struct Bearers {
+    entries: TtlCache<String, (i64, crate::auth::Principal)>,
+    /// The epoch last read; [`UNKNOWN_EPOCH`] until read (nothing is cached then).
+    epoch: AtomicI64,
+}
+
+/// How often the credentials epoch is read.
+pub const EPOCH_POLL: Duration = Duration::from_secs(1);
+
+/// The epoch before it has been read, or after a failed read.
+const UNKNOWN_EPOCH: i64 = -1;
+
+impl Bearers {
+    fn new(ttl: Duration) -> Bearers {
+        Bearers { entries: TtlCache::new(ttl), epoch: AtomicI64::new(UNKNOWN_EPOCH) }
+    }
+
+    /// The principal of the token with this digest, if verified under the current epoch.
+    pub fn get(&self, digest: &str) -> Option<crate::auth::Principal> {
+        let epoch = self.epoch.load(Ordering::Acquire);
+        match self.entries.get(&digest.to_string()) {
+            Some((at, p)) if at == epoch && epoch != UNKNOWN_EPOCH => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The epoch to remember with a principal about to be loaded (read it
+    /// before loading, so that a change during the load invalidates the entry).
+    pub fn epoch(&self) -> i64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Remembers a principal loaded under `epoch`.
+    pub fn put(&self, digest: String, epoch: i64, principal: crate::auth::Principal) {
+        if epoch != UNKNOWN_EPOCH {
+            self.entries.put(digest, (epoch, principal));
+        }
+    }
+
+    /// Polls the epoch until the caches are dropped.
+    pub fn watch(caches: &Arc<Caches>, db: store::Db) {
+        let weak = Arc::downgrade(caches);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(EPOCH_POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(caches) = weak.upgrade() else { return };
+                let now = store::token::auth_epoch(&db).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "credentials epoch not read; verifying every token");
+                    UNKNOWN_EPOCH
+                });
+                if caches.bearers.epoch.swap(now, Ordering::AcqRel) != now {
+                    caches.bearers.entries.clear();
+                }
+            }
+        });
+    }
+}
+
 /// The caches of one instance.
 #[derive(Debug)]
 pub struct Caches {
@@ -83,11 +154,17 @@ pub struct Caches {
     pub covering: TtlCache<i64, Arc<Vec<i64>>>,
     /// Centers and their services by center code (5 s).
     pub centers: TtlCache<String, Arc<CenterConfig>>,
+    /// Verified API tokens (60 s, and only under the current credentials epoch).
+    pub bearers: Bearers,
 }
 
 impl Default for Caches {
     fn default() -> Self {
-        Caches { covering: TtlCache::new(Duration::from_secs(60)), centers: TtlCache::new(Duration::from_secs(5)) }
+        Caches {
+            covering: TtlCache::new(Duration::from_secs(60)),
+            centers: TtlCache::new(Duration::from_secs(5)),
+            bearers: Bearers::new(Duration::from_secs(60)),
+        }
     }
 }
 

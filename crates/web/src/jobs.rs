@@ -55,6 +55,15 @@ pub fn builtin() -> Registry {
     r
 }
 
+/// The built-in handlers plus the notification senders (`notify.email`,
+/// `notify.sms`, `payment.paid`; see `crate::notify`). A channel missing from
+/// `notify` is disabled: its messages are recorded as skipped.
+pub fn with_notify(notify: &crate::notify::NotifyConfig) -> Result<Registry, String> {
+    let mut r = builtin();
+    crate::notify::handler::register(&mut r, Arc::new(crate::notify::Senders::new(notify)?));
+    Ok(r)
+}
+
 /// Runs one job if one is due; returns whether it found one.
 pub async fn run_once(db: &Db, registry: &Registry, worker: &str) -> Result<bool, store::Error> {
     let kinds = registry.kinds();

@@ -18,6 +18,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod live;
+pub mod notify;
 mod ops;
 pub mod pages;
 mod router;

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, patch, post, put};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -42,14 +42,22 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(api::docs))
+        .route(
+            "/api/v1/public/dossiers/{code}",
+            get(api::dossier::public::track).layer(axum::Extension(api::dossier::public::TrackLimiter::new())),
+        )
         .route("/api/v1/queue/centers/{center}/state", get(api::queue::state))
         .route("/api/v1/queue/centers/{center}/events", get(api::queue::events))
         .route("/board/{center}", get(pages::queue::board::show))
         .route("/q/{id}", get(pages::queue::ticket::show))
+        .route("/bien-lai/{number}", get(pages::payment::receipt_pdf))
         .route("/q/{id}/rate", post(pages::queue::ticket::rate))
         .route("/book", get(pages::queue::booking::centers))
         .route("/book/{center}", get(pages::queue::booking::form).post(pages::queue::booking::book))
-        .route("/book/{center}/done/{code}", get(pages::queue::booking::done));
+        .route("/book/{center}/done/{code}", get(pages::queue::booking::done))
+        .route("/api/v1/payments/webhooks/payos", post(api::payment::webhook::payos))
+        .route("/api/v1/payments/webhooks/casso", post(api::payment::webhook::casso))
+        .route("/api/v1/payments/webhooks/sepay", post(api::payment::webhook::sepay));
 
     let staff = Router::new()
         .route(
@@ -98,7 +106,13 @@ pub fn router(state: AppState) -> Router {
         .route("/queue/{center}/stats.xlsx", need(area::QUEUE, get(pages::queue::stats::xlsx)))
         .route("/dossiers", need(area::DOSSIERS, get(area::dossiers)))
         .route("/payments", need(area::PAYMENTS, get(area::payments)))
-        .route("/markets", need(area::MARKETS, get(area::markets)))
+        .route("/markets", need(area::MARKETS, get(pages::market::list).post(pages::market::create)))
+        .route("/markets/{id}", need(area::MARKETS, get(pages::market::detail::show)))
+        .route("/markets/{id}/status", need(area::MARKETS, post(pages::market::detail::bulk_status)))
+        .route("/markets/{id}/stalls", need(area::MARKETS, post(pages::market::detail::add_stall)))
+        .route("/markets/{id}/fee-bills", need(area::MARKETS, post(pages::market::detail::fee_bills)))
+        .route("/markets/{id}/standees.pdf", need(area::MARKETS, get(pages::market::standee::market)))
+        .route("/stalls/{id}/standee.pdf", need(area::MARKETS, get(pages::market::standee::stall)))
         .route("/indicators", need(area::INDICATORS, get(area::indicators)));
 
     let api = Router::new()
@@ -110,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/units/{code}", need(Need::STAFF, get(api::unit::get_by_code)))
         .route("/api/v1/audit", need(Need::ADMIN, get(api::audit::list)))
+        .route("/api/v1/notifications", need(Need::ADMIN, get(api::notify::list)))
         .route("/api/v1/procedures", need(Need::STAFF, get(api::procedure::list)))
         .route(
             "/api/v1/payment-accounts",
@@ -118,8 +133,55 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/bills", need(area::PAYMENTS, post(api::payment::create_bill)))
         .route("/api/v1/bills/{id}", need(area::PAYMENTS, get(api::payment::get_bill)))
-        .route("/api/v1/dossiers", need(area::DOSSIERS, post(api::dossier::receive)))
+        .route("/api/v1/markets", need(area::MARKETS, get(api::market::list_markets).post(api::market::create_market)))
+        .route(
+            "/api/v1/markets/{id}",
+            need(area::MARKETS, get(api::market::get_market).patch(api::market::patch_market)),
+        )
+        .route(
+            "/api/v1/markets/{id}/stalls",
+            need(area::MARKETS, get(api::market::stall::list).post(api::market::stall::create)),
+        )
+        .route("/api/v1/markets/{id}/stalls/status", need(area::MARKETS, post(api::market::stall::bulk_status)))
+        .route("/api/v1/markets/{id}/fee-bills", need(area::MARKETS, post(api::market::fee_bills)))
+        .route(
+            "/api/v1/stalls/{id}",
+            need(area::MARKETS, get(api::market::stall::get).patch(api::market::stall::patch)),
+        )
+        .route("/api/v1/stalls/{id}/qr.svg", need(area::MARKETS, get(api::market::stall::qr_svg)))
+        .route("/api/v1/stalls/{id}/qr.png", need(area::MARKETS, get(api::market::stall::qr_png)))
+        .route(
+            "/api/v1/merchants",
+            need(area::MARKETS, get(api::market::list_merchants).post(api::market::create_merchant)),
+        )
+        .route("/api/v1/merchants/{id}", need(area::MARKETS, patch(api::market::patch_merchant)))
+        .route("/api/v1/payments/figures", need(api::market::FIGURES, get(api::market::figures)))
+        .route("/api/v1/payments/providers/{provider}", need(Need::ADMIN, put(api::payment::settings::set_provider)))
+        .route("/api/v1/payments/code-prefix", need(Need::ADMIN, put(api::payment::settings::set_code_prefix)))
+        .route("/api/v1/payments/exceptions", need(area::PAYMENTS, get(api::payment::exception::list)))
+        .route("/api/v1/payments/exceptions/{id}/resolve", need(area::PAYMENTS, post(api::payment::exception::resolve)))
+        .route("/api/v1/payments/accounts/{id}/daily", need(area::PAYMENTS, get(api::payment::exception::daily)))
+        .route(
+            "/api/v1/payments/statement-mappings/{bin}",
+            need(area::PAYMENTS, put(api::payment::statement::save_mapping)),
+        )
+        .route(
+            "/api/v1/payments/accounts/{id}/statements",
+            need(area::PAYMENTS, post(api::payment::statement::import)).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/api/v1/dossiers", need(area::DOSSIERS, post(api::dossier::receive).get(api::dossier::list::list)))
         .route("/api/v1/dossiers/{code}", need(area::DOSSIERS, get(api::dossier::get_by_code)))
+        .route("/api/v1/dossiers/{code}/actions", need(api::dossier::action::ACT, post(api::dossier::action::act)))
+        .route(
+            "/api/v1/dossiers/{code}/files",
+            need(area::DOSSIERS, post(api::dossier::file::upload))
+                .layer(DefaultBodyLimit::max(api::dossier::file::BODY_LIMIT)),
+        )
+        .route("/api/v1/dossiers/{code}/files/{id}", need(area::DOSSIERS, get(api::dossier::file::download)))
+        .route("/api/v1/reports/766", need(area::DOSSIERS, get(api::report::report_766)))
+        .route("/api/v1/reports/766.xlsx", need(area::DOSSIERS, get(api::report::report_766_xlsx)))
+        .route("/api/v1/reports/dossiers", need(area::DOSSIERS, get(api::report::dossiers)))
+        .route("/api/v1/reports/dossiers.xlsx", need(area::DOSSIERS, get(api::report::dossiers_xlsx)))
         .route("/api/v1/queue/centers", need(Need::STAFF, get(api::queue::centers)))
         .route("/api/v1/queue/tickets", need(area::KIOSK, post(api::queue::issue)))
         .route("/api/v1/queue/counters/{counter}/call-next", need(area::QUEUE, post(api::queue::call_next)))

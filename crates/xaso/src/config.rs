@@ -41,6 +41,25 @@ pub struct Config {
     pub web: WebSection,
     /// Logging.
     pub log: LogConfig,
+    /// Notifications to citizens (`[notify.smtp]`, `[notify.sms]`).
+    pub notify: NotifySection,
+}
+
+/// `[notify]` section: each channel is enabled by its subsection; a missing
+/// one disables the channel, whose messages are then recorded as skipped.
+/// Nested keys in the environment: `XASO_NOTIFY__SMTP__HOST=mail.example.vn`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotifySection {
+    /// `[notify.smtp]`: host, port, security (`tls` | `starttls` | `plain`),
+    /// username, password, from, timeout_secs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<web::notify::SmtpConfig>,
+    /// `[notify.sms]`: url, method, headers, body (JSON template with
+    /// `{phone}` and `{text}`), success_status, id_pointer, phone_format,
+    /// timeout_secs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms: Option<web::notify::SmsConfig>,
 }
 
 /// `[web]` section.
@@ -78,6 +97,7 @@ impl Default for Config {
             sqlite_full_sync: true,
             web: WebSection::default(),
             log: LogConfig::default(),
+            notify: NotifySection::default(),
         }
     }
 }
@@ -153,6 +173,15 @@ impl Config {
                 lock_secs: self.web.lockout_minutes * 60,
             },
             public_url,
+        }
+    }
+
+    /// Notification senders' settings.
+    pub fn notify_config(&self) -> web::notify::NotifyConfig {
+        web::notify::NotifyConfig {
+            smtp: self.notify.smtp.clone(),
+            sms: self.notify.sms.clone(),
+            public_url: self.web_config().public_url,
         }
     }
 

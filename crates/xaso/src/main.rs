@@ -28,8 +28,9 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Apply database migrations and exit.
     Migrate,
-    /// Load the demo data (units of Châu Thành A and Cần Thơ, one login per role).
-    Demo,
+    /// Load the demo data (units of Châu Thành A and Cần Thơ, one login per role,
+    /// a year of dossiers in the communes).
+    Demo(cmd::db::DemoArgs),
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -39,6 +40,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         cmd: cmd::token::TokenCmd,
+    },
+    /// One-stop dossiers: import historical ones, generate demo ones.
+    Dossiers {
+        #[command(subcommand)]
+        cmd: cmd::dossiers::DossiersCmd,
     },
     /// Import administrative units from a CSV file.
     Units {
@@ -98,7 +104,8 @@ fn main() -> ExitCode {
         match command {
             Command::Serve(args) => cmd::serve::run(cfg, args).await,
             Command::Migrate => cmd::db::migrate(&cfg).await,
-            Command::Demo => cmd::db::demo(&cfg).await,
+            Command::Demo(args) => cmd::db::demo(&cfg, args).await,
+            Command::Dossiers { cmd } => cmd::dossiers::run(&cfg, cmd).await,
             Command::User { cmd } => cmd::user::run(&cfg, cmd).await,
             Command::Token { cmd } => cmd::token::run(&cfg, cmd).await,
             Command::Units { cmd } => cmd::units::run(&cfg, cmd).await,

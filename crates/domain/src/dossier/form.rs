@@ -80,6 +80,24 @@ impl FormKind {
         FormKind::LogBook,
     ];
 
+    /// The stored name (`receipt`, `supplement_request`, …), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormKind::Receipt => "receipt",
+            FormKind::SupplementRequest => "supplement_request",
+            FormKind::Refusal => "refusal",
+            FormKind::Apology => "apology",
+            FormKind::StopNotice => "stop_notice",
+            FormKind::ControlSheet => "control_sheet",
+            FormKind::LogBook => "log_book",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<FormKind> {
+        FormKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// The Vietnamese title under the rule set (the 2018 apology was a
     /// "phiếu" with a new appointment, the 2025 one asks for an extension).
     pub fn title_vi(self, rules: RuleSet) -> &'static str {
@@ -106,6 +124,10 @@ mod tests {
         assert_eq!(numbers(RuleSet::Tt03of2025), [1, 2, 3, 4, 5, 6, 7].map(Some));
         assert_eq!(numbers(RuleSet::Tt01of2018), [Some(1), Some(2), Some(3), Some(4), None, Some(5), Some(6)]);
         assert_eq!(RuleSet::CURRENT, RuleSet::Tt03of2025);
+        for k in FormKind::ALL {
+            assert_eq!(FormKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.as_str()));
+        }
         assert_ne!(FormKind::Apology.title_vi(RuleSet::Tt01of2018), FormKind::Apology.title_vi(RuleSet::Tt03of2025));
     }
 }

@@ -19,7 +19,7 @@ use domain::queue::{EventKind, local_day, ticket_number};
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
-use super::visit::{IssueRequest, Issued, check_issue, issue_inner, told};
+use super::visit::{IssueRequest, Issued, check_issue, issue_inner, told_many};
 use super::{Center, Service, TICKET_COLS, Ticket};
 use crate::audit::Actor;
 use crate::{Db, Error, Result, on_pool};
@@ -36,7 +36,7 @@ struct Job {
     service: Service,
     req: IssueRequest,
     at: i64,
-    reply: oneshot::Sender<Result<Ticket>>,
+    reply: oneshot::Sender<Result<Issued>>,
 }
 
 /// The issuing task of one process. Cheap to clone; it stops when every
@@ -58,7 +58,6 @@ impl Issuer {
     /// committed together with the requests that arrive at the same time.
     pub async fn issue(
         &self,
-        db: &Db,
         actor: &Actor,
         (center, service): (&Center, &Service),
         req: IssueRequest,
@@ -68,8 +67,7 @@ impl Issuer {
         let (reply, answer) = oneshot::channel();
         let job = Job { actor: actor.clone(), center: center.clone(), service: service.clone(), req, at, reply };
         self.tx.send(job).await.map_err(|_| Error::Database(sqlx::Error::PoolClosed))?;
-        let ticket = answer.await.map_err(|_| Error::Database(sqlx::Error::PoolClosed))??;
-        told(db, service, ticket, at).await
+        answer.await.map_err(|_| Error::Database(sqlx::Error::PoolClosed))?
     }
 }
 
@@ -78,10 +76,10 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch: Vec<Job> = std::mem::take(&mut jobs);
         match write_batch(&db, &batch).await {
+            // What each citizen is told is read after the commit, off this loop, so
+            // the next batch is written meanwhile.
             Ok(tickets) => {
-                for (job, ticket) in batch.into_iter().zip(tickets) {
-                    let _ = job.reply.send(Ok(ticket));
-                }
+                tokio::spawn(tell(db.clone(), batch, tickets));
             }
             Err(e) if batch.len() == 1 => {
                 if let Some(job) = batch.into_iter().next() {
@@ -91,10 +89,36 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
             Err(e) => {
                 tracing::warn!(error = %e, size = batch.len(), "batched issue failed; issuing one by one");
                 for job in batch {
-                    let one = issue_inner(&db, &job.actor, (&job.center, &job.service), job.req.clone(), None, job.at)
-                        .await
-                        .map(|i| i.ticket);
+                    let one =
+                        issue_inner(&db, &job.actor, (&job.center, &job.service), job.req.clone(), None, job.at).await;
                     let _ = job.reply.send(one);
+                }
+            }
+        }
+    }
+}
+
+/// Answers the requests of a committed batch: one read per service in it.
+async fn tell(db: Db, batch: Vec<Job>, tickets: Vec<Ticket>) {
+    let mut by_service: HashMap<i64, Vec<(Job, Ticket)>> = HashMap::new();
+    for (job, ticket) in batch.into_iter().zip(tickets) {
+        by_service.entry(job.service.id).or_default().push((job, ticket));
+    }
+    for (_, group) in by_service {
+        let (service, at) = (group[0].0.service.clone(), group[0].0.at);
+        let (jobs, tickets): (Vec<Job>, Vec<Ticket>) = group.into_iter().unzip();
+        match told_many(&db, &service, tickets, at).await {
+            Ok(told) => {
+                for (job, issued) in jobs.into_iter().zip(told) {
+                    let _ = job.reply.send(Ok(issued));
+                }
+            }
+            Err(e) => {
+                // The tickets exist; the callers get a server error, as for any
+                // failure after a commit.
+                tracing::warn!(error = %e, "issued tickets committed, but what to tell was not read");
+                for job in jobs {
+                    let _ = job.reply.send(Err(Error::Database(sqlx::Error::Protocol(e.to_string()))));
                 }
             }
         }

@@ -146,8 +146,17 @@ pub(crate) fn check_issue(center: &Center, service: &Service, req: &IssueRequest
 
 /// What the citizen is told about a committed ticket, read off the single writer.
 pub(crate) async fn told(db: &Db, service: &Service, ticket: Ticket, at: i64) -> Result<Issued> {
-    // One read: the tickets ahead in the service, the counters serving it, and
-    // the average service time of the last week's served tickets.
+    let mut told = told_many(db, service, vec![ticket], at).await?;
+    told.pop().ok_or_else(|| Error::Invalid("no ticket to tell about".into()))
+}
+
+/// What the citizens are told about tickets of one service committed
+/// together (in id order), with one read for all of them: the tickets
+/// waiting ahead of the first, the counters serving the service, and the
+/// average service time of the last week's served tickets. The later tickets
+/// of the batch have the earlier ones ahead of them too.
+pub(crate) async fn told_many(db: &Db, service: &Service, tickets: Vec<Ticket>, at: i64) -> Result<Vec<Issued>> {
+    let Some(first) = tickets.iter().map(|t| t.id).min() else { return Ok(Vec::new()) };
     let (ahead, counters, avg): (i64, i64, Option<i64>) = on_pool!(db.reader(), p => sqlx::query_as(
         "SELECT
            (SELECT COUNT(*) FROM queue_visits WHERE service_id = $1 AND state = 'waiting' AND id < $2),
@@ -156,16 +165,21 @@ pub(crate) async fn told(db: &Db, service: &Service, ticket: Ticket, at: i64) ->
            (SELECT CAST(AVG(ended_at - started_at) AS BIGINT) FROM queue_visits
              WHERE service_id = $1 AND state = 'done' AND ended_at >= $3 AND started_at IS NOT NULL)")
         .bind(service.id)
-        .bind(ticket.id)
+        .bind(first)
         .bind(at - 7 * 86_400_000)
         .fetch_one(p)
         .await?);
-    let wait = estimated_wait_ms(
-        u32::try_from(ahead).unwrap_or(u32::MAX),
-        avg.unwrap_or(0),
-        u32::try_from(counters).unwrap_or(u32::MAX),
-    );
-    Ok(Issued { ticket, waiting_ahead: ahead, estimated_wait_minutes: wait.map(minutes_up) })
+    let counters = u32::try_from(counters).unwrap_or(u32::MAX);
+    let mut earlier: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+    earlier.sort_unstable();
+    Ok(tickets
+        .into_iter()
+        .map(|ticket| {
+            let ahead = ahead + earlier.partition_point(|&id| id < ticket.id) as i64;
+            let wait = estimated_wait_ms(u32::try_from(ahead).unwrap_or(u32::MAX), avg.unwrap_or(0), counters);
+            Issued { ticket, waiting_ahead: ahead, estimated_wait_minutes: wait.map(minutes_up) }
+        })
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]

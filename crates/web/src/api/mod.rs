@@ -9,9 +9,12 @@
 
 pub mod audit;
 pub mod dossier;
+pub mod market;
+pub mod notify;
 pub mod payment;
 pub mod procedure;
 pub mod queue;
+pub mod report;
 pub mod unit;
 pub mod user;
 
@@ -59,12 +62,37 @@ impl Modify for BearerAuth {
         queue::centers, queue::issue, queue::call_next, queue::act, queue::state, queue::events,
         procedure::list,
         payment::create_account, payment::accounts, payment::create_bill, payment::get_bill,
-        dossier::receive, dossier::get_by_code,
+        payment::webhook::payos, payment::webhook::casso, payment::webhook::sepay,
+        payment::settings::set_provider, payment::settings::set_code_prefix,
+        payment::exception::list, payment::exception::resolve, payment::exception::daily,
+        payment::statement::save_mapping, payment::statement::import,
+        dossier::receive, dossier::get_by_code, dossier::list::list, dossier::action::act, dossier::file::upload,
+        dossier::file::download, dossier::public::track,
+        market::list_markets, market::create_market, market::get_market, market::patch_market, market::fee_bills,
+        market::list_merchants, market::create_merchant, market::patch_merchant, market::figures,
+        market::stall::list, market::stall::create, market::stall::get, market::stall::patch,
+        market::stall::bulk_status, market::stall::qr_svg, market::stall::qr_png,
+        report::report_766, report::report_766_xlsx, report::dossiers, report::dossiers_xlsx,
+        notify::list,
     ),
     components(schemas(ErrorBody, ErrorDetail, procedure::ProcedureDto, procedure::FeeDto,
         payment::AccountDto, payment::NewAccountBody, payment::NewBillBody, payment::PayerDto, payment::LineDto,
         payment::CreatedBillDto, payment::BillDto,
-        dossier::NewDossierInput, dossier::ApplicantInput, dossier::ReceivedDto, dossier::DossierDto)),
+        payment::exception::ExceptionDto, payment::exception::ResolveBody, payment::exception::DailyReportDto,
+        payment::statement::MappingDto, payment::statement::ImportDto,
+        payment::settings::ProviderBody, payment::settings::ProviderDto, payment::settings::CodePrefixDto,
+        dossier::NewDossierInput, dossier::ApplicantInput, dossier::ReceivedDto, dossier::DossierDto,
+        dossier::DossierDetailDto, dossier::dto::EventDto, dossier::dto::StepDto, dossier::dto::PauseDto,
+        dossier::dto::ExtensionDto, dossier::dto::FileDto, dossier::action::ActionInput, dossier::list::DossierPage,
+        dossier::file::UploadedDto, dossier::file::UploadForm, dossier::public::PublicDossierDto,
+        dossier::public::PublicEventDto,
+        market::MarketDto, market::NewMarketBody, market::MarketDetailDto, market::MarketPatchBody,
+        market::FeeBillsBody, market::FeeRunDto, market::MerchantDto, market::NewMerchantBody,
+        market::MerchantPatchBody, market::stall::StallDto, market::stall::StallMerchantDto,
+        market::stall::NewStallBody, market::stall::StallPatchBody, market::stall::BulkStatusBody,
+        market::stall::BulkStatusDto,
+        report::Report766Dto, report::IndicatorDto, report::TotalDto, report::DossierReportDto,
+        report::DossierRowDto, notify::NotificationDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
@@ -74,7 +102,10 @@ impl Modify for BearerAuth {
         (name = "queue", description = "Lấy số thứ tự, gọi số tại quầy (public service center queue)"),
         (name = "procedure", description = "Danh mục thủ tục hành chính, có phiên bản theo thời gian (versioned procedure catalogue)"),
         (name = "payment", description = "Tài khoản nhận tiền, phiếu thu với mã thanh toán và VietQR (receiving accounts, bills with payment codes and VietQR)"),
-        (name = "dossier", description = "Hồ sơ một cửa: tiếp nhận, mã hồ sơ, ngày hẹn trả (one-stop dossiers)"),
+        (name = "dossier", description = "Hồ sơ một cửa: tiếp nhận, luân chuyển, bổ sung, gia hạn, trả kết quả, tra cứu (one-stop dossiers: intake, workflow, supplements, extensions, results, tracking)"),
+        (name = "report", description = "Báo cáo hồ sơ và chỉ số 766 xem trước (dossier reports and the Decision 766 preview)"),
+        (name = "market", description = "Chợ 4.0: chợ, tiểu thương, sạp với mã VietQR tĩnh, phí chợ, số liệu thanh toán không tiền mặt (markets, merchants, stalls with static VietQR, stall fees, cashless figures)"),
+        (name = "notify", description = "Thông báo gửi công dân qua thư điện tử và SMS (notifications to citizens by e-mail and SMS)"),
     )
 )]
 pub struct ApiDoc;

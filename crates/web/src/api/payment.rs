@@ -4,6 +4,10 @@
 //! Callers hold a payments role (cashier, leader, administrator) over the
 //! bill's unit; adding a receiving account is for administrators. The rules
 //! live in [`store::payment`]; this module maps JSON and unit codes to them.
+//!
+//! Submodules: [`webhook`] (the public provider endpoints), [`exception`]
+//! (the exceptions queue and the daily report), [`statement`] (statement
+//! mappings and imports) and [`settings`] (provider secrets, code prefix).
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -18,17 +22,19 @@ use crate::error::AppError;
 use crate::pages::area::PAYMENTS;
 use crate::state::AppState;
 
-/// The prefix of the payment codes this installation issues ("XS…").
-pub const CODE_PREFIX: &str = "XS";
-/// The body length of payment codes: 8 characters, 2⁴⁰ codes.
-pub const CODE_BODY_LEN: usize = 8;
+pub mod exception;
+pub mod settings;
+pub mod statement;
+pub mod webhook;
 
-fn payment_codes() -> Result<PaymentCodes, AppError> {
-    PaymentCodes::new(CODE_PREFIX, CODE_BODY_LEN).map_err(|e| AppError::Internal(e.to_string()))
+/// The payment-code format this installation issues: the `payment.code_prefix`
+/// setting ("XS" by default), read through the ingester's short cache.
+async fn payment_codes(st: &AppState) -> Result<PaymentCodes, AppError> {
+    Ok(st.ingester.settings().await?.codes()?)
 }
 
 /// The unit with `code` today.
-async fn unit_id(st: &AppState, code: &str) -> Result<i64, AppError> {
+pub(crate) async fn unit_id(st: &AppState, code: &str) -> Result<i64, AppError> {
     let today = domain::time::local_date(chrono::Utc::now());
     store::unit::by_code(&st.db, code.trim(), today)
         .await?
@@ -178,6 +184,10 @@ pub struct NewBillBody {
     /// Last day to pay (`YYYY-MM-DD`), or null.
     #[serde(default)]
     pub due_date: Option<String>,
+    /// The code of the dossier whose fee this is (same unit): paying the bill
+    /// resumes the dossier from status 6.
+    #[serde(default)]
+    pub dossier: Option<String>,
 }
 
 /// A new bill: what to show or send the payer.
@@ -304,8 +314,9 @@ pub async fn create_bill(
         description: body.description.unwrap_or_default(),
         lines,
         due_date,
+        dossier_code: body.dossier,
     };
-    let bill = store::payment::create_bill(&st.db, &actor, &payment_codes()?, new).await?;
+    let bill = store::payment::create_bill(&st.db, &actor, &payment_codes(&st).await?, new).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedBillDto {

@@ -203,7 +203,7 @@ pub async fn issue(
         None => None,
     };
     let req = store::queue::IssueRequest { service_id: service.id, priority, citizen_id };
-    let issued = st.issuer.issue(&st.db, &actor, (center, service), req, store::now_ms()).await?;
+    let issued = st.issuer.issue(&actor, (center, service), req, store::now_ms()).await?;
     publish_queue(&st, center, QueueEventKind::TicketIssued, &issued.ticket).await;
     let track_url = crate::pages::queue::track_url(&st, issued.ticket.id);
     Ok((

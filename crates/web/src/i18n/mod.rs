@@ -6,6 +6,7 @@
 //! (key, Vietnamese, English): the shared one here, and one per area beside
 //! it (`queue.rs`, …). A missing key shows `??`, which the i18n test catches.
 
+mod market;
 mod queue;
 mod queue_stats;
 
@@ -84,7 +85,7 @@ static STRINGS: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
 pub type Table = &'static [(&'static str, &'static str, &'static str)];
 
 /// Every table of the interface.
-pub const TABLES: &[Table] = &[CORE, queue::TABLE, queue_stats::TABLE];
+pub const TABLES: &[Table] = &[CORE, queue::TABLE, queue_stats::TABLE, market::TABLE];
 
 /// The keys every area shares: the shell, navigation, errors, accounts, units.
 const CORE: Table = &[

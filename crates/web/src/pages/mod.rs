@@ -5,6 +5,8 @@ pub mod admin;
 pub mod area;
 pub mod auth;
 pub mod home;
+pub mod market;
+pub mod payment;
 pub mod queue;
 pub mod unit;
 

@@ -14,10 +14,26 @@ pub async fn migrate(cfg: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `xaso demo`.
-pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
+/// `xaso demo` flags.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Generate this many dossiers over the last year (bulk; instead of the
+    /// demo's 3,000, which are generated once when this is not given).
+    #[arg(long)]
+    pub dossiers: Option<usize>,
+}
+
+/// `xaso demo [--dossiers N]`.
+pub async fn demo(cfg: &Config, args: DemoArgs) -> anyhow::Result<()> {
     let db = cfg.open_db().await?;
     let loaded = store::demo::load(&db).await.context("loading demo data")?;
+    if let Some(n) = args.dossiers {
+        let made = store::dossier::generate::load_demo(&db, 0)
+            .await
+            .and(store::dossier::generate::generate(&db, &store::audit::Actor::cli(), n, store::now_ms(), 766).await);
+        let made = made.context("generating dossiers")?;
+        println!("Đã tạo {made} hồ sơ / generated {made} dossiers");
+    }
     store::demo::load_areas(&db).await.context("loading the areas' demo data")?;
     db.close().await;
     if loaded {

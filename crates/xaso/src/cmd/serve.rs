@@ -36,7 +36,8 @@ pub async fn run(cfg: Config, args: Args) -> anyhow::Result<()> {
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = format!("{}:{}", hostname(), std::process::id());
-    let runner = tokio::spawn(web::jobs::run(db.clone(), web::jobs::builtin(), worker, stop_rx));
+    let jobs = web::jobs::with_notify(&cfg.notify_config()).map_err(anyhow::Error::msg)?;
+    let runner = tokio::spawn(web::jobs::run(db.clone(), jobs, worker, stop_rx));
 
     println!("Xã Số đang chạy tại / is serving at http://{addr}");
     println!("Cơ sở dữ liệu / database: {}", redact(&cfg.database_url));

@@ -223,10 +223,42 @@ async fn api_tokens_are_stored_hashed_and_can_be_revoked() {
     assert_eq!(me["grants"][0]["role"], "data_officer");
     assert_eq!(me["grants"][0]["unit_code"], "31342");
 
+    // Verified tokens are remembered under the credentials epoch, which the
+    // revocation moves; every instance reads the epoch each second.
     store::token::revoke(&app.db, &store::audit::Actor::system(), id).await.unwrap();
+    assert_eq!(common::status_once_refused(&app.url("/api/v1/me"), &secret).await, 401);
     let resp = api.get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap();
-    assert_eq!(resp.status(), 401);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["error"]["status"], 401);
     assert_eq!(api.get(app.url("/api/v1/me")).bearer_auth("xs_forged").send().await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn a_tokens_principal_follows_grant_and_user_changes_made_elsewhere() {
+    let app = TestApp::spawn().await;
+    let cli = store::audit::Actor::cli();
+    let user = store::user::find(&app.db, "solieu.tanhoa").await.unwrap().unwrap();
+    let (_, secret) = store::token::create(&app.db, &cli, user.id, "integration").await.unwrap();
+    let api = reqwest::Client::new();
+    let me = || async { api.get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap() };
+    let first: serde_json::Value = me().await.json().await.unwrap();
+    assert_eq!(first["grants"].as_array().unwrap().len(), 1);
+
+    // The grant goes away through the store, as the CLI would do it: the server
+    // sees the change at its next epoch poll, without a restart.
+    let grant = store::user::grants(&app.db, user.id).await.unwrap().remove(0);
+    store::user::remove_grant(&app.db, &cli, user.id, grant.id).await.unwrap();
+    // A user left with no grant may not use the API at all.
+    assert_eq!(common::status_once_refused(&app.url("/api/v1/me"), &secret).await, 403);
+
+    // Given back, then the user disabled: the token is refused.
+    store::user::add_grant(&app.db, &cli, user.id, grant.role, grant.unit_id).await.unwrap();
+    let regranted = async {
+        while me().await.status() != 200 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(web::cache::EPOCH_POLL * 5, regranted).await.expect("the new grant is seen");
+    store::user::set_active(&app.db, &cli, user.id, false).await.unwrap();
+    assert_eq!(common::status_once_refused(&app.url("/api/v1/me"), &secret).await, 401);
 }

@@ -210,3 +210,20 @@ impl Drop for ServerProcess {
         self.kill9();
     }
 }
+
+/// GETs `url` with a bearer `token` until the answer is not 200 — a change to
+/// the token's access reaches every instance at its next credentials-epoch
+/// poll — and returns that status; panics after five polls' time.
+pub async fn status_once_refused(url: &str, token: &str) -> u16 {
+    let client = reqwest::Client::new();
+    let refused = async {
+        loop {
+            let status = client.get(url).bearer_auth(token).send().await.expect("request").status();
+            if status != 200 {
+                return status.as_u16();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(web::cache::EPOCH_POLL * 5, refused).await.expect("access withdrawn within the epoch poll")
+}

@@ -374,19 +374,20 @@ async fn batched_issues_are_consecutive_audited_and_isolated() {
     let closed = queue::update_service(&t.db, &Actor::system(), closed.id, up, T0).await.unwrap();
     let mut handles = Vec::new();
     for i in 0..150_i64 {
-        let (db, issuer, center) = (t.db.clone(), issuer.clone(), s.center.clone());
+        let (issuer, center) = (issuer.clone(), s.center.clone());
         let service = if i % 30 == 29 { closed.clone() } else { s.services[(i % 2) as usize].clone() };
         handles.push(tokio::spawn(async move {
             let actor = Actor { name: format!("kiosk-{i}"), ..Actor::default() };
             let req = IssueRequest { service_id: service.id, ..Default::default() };
-            issuer.issue(&db, &actor, (&center, &service), req, T0 + i).await.map(|x| (service.prefix.clone(), x))
+            issuer.issue(&actor, (&center, &service), req, T0 + i).await.map(|x| (service.prefix.clone(), x))
         }));
     }
-    let (mut ok, mut refused) = (Vec::new(), 0);
+    let (mut ok, mut told, mut refused) = (Vec::new(), Vec::new(), 0);
     for h in handles {
         match h.await.unwrap() {
             Ok((prefix, issued)) => {
                 assert!(issued.ticket.number.starts_with(&prefix));
+                told.push((issued.ticket.number.clone(), issued.waiting_ahead));
                 ok.push(issued.ticket.number);
             }
             Err(Error::Invalid(msg)) => {
@@ -405,6 +406,13 @@ async fn batched_issues_are_consecutive_audited_and_isolated() {
     for (list, prefix) in [(&a, &s.services[0].prefix), (&b, &s.services[1].prefix)] {
         let expected: Vec<String> = (1..=list.len()).map(|n| format!("{prefix}{n:03}")).collect();
         assert_eq!(list.iter().map(|s| s.to_string()).collect::<Vec<_>>(), expected);
+    }
+    // Nobody was called: each citizen is told that every earlier ticket of their
+    // service waits ahead, whichever batch it was committed in.
+    told.sort();
+    for prefix in [&s.services[0].prefix, &s.services[1].prefix] {
+        let ahead: Vec<i64> = told.iter().filter(|(n, _)| n.starts_with(prefix.as_str())).map(|(_, a)| *a).collect();
+        assert_eq!(ahead, (0..ahead.len() as i64).collect::<Vec<_>>(), "people ahead in {prefix}");
     }
     // Every ticket has its event and its own audit row, with its own actor.
     assert_eq!(common::audit_count(&t.db).await - audit_before, 145 + 1, "145 issues and the service update");

@@ -116,7 +116,7 @@ pub async fn take(
         },
     };
     let req = store::queue::IssueRequest { service_id: service.id, priority, citizen_id };
-    let issued = match st.issuer.issue(&st.db, &actor, (&center, &service), req, store::now_ms()).await {
+    let issued = match st.issuer.issue(&actor, (&center, &service), req, store::now_ms()).await {
         Ok(i) => i,
         Err(e @ (store::Error::Invalid(_) | store::Error::Conflict(_))) => {
             return start_page(&st, ctx, center, e.to_string()).await;

@@ -1,5 +1,7 @@
-//! API: one-stop dossiers, first slice — receive a dossier (code and due
-//! date) and read it back by code.
+//! API: one-stop dossiers — receive a dossier (code and due date), read it
+//! with its timeline, act on it ([`action`]), list the processor's work
+//! ([`list`]), attach and read files ([`file`]), and the citizen's public
+//! tracking ([`public`]).
 //!
 //! Staff with a dossier role (desk officer, processor, leader,
 //! administrator) over the receiving unit may use it. The receiving unit is
@@ -8,6 +10,12 @@
 //! dossier code is, for now, the unit's code; real QĐ 20/2020 e-IDs will be
 //! unit metadata later. Personal data is masked in responses (CCCD: last 4
 //! digits, phone: `0901 *** 567`); full values are for later audited views.
+
+pub mod action;
+pub mod dto;
+pub mod file;
+pub mod list;
+pub mod public;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -18,6 +26,8 @@ use serde::{Deserialize, Serialize};
 use store::dossier::{Applicant, Dossier, NewDossier};
 use store::unit::Unit;
 use utoipa::ToSchema;
+
+pub use dto::{DossierDetailDto, DossierDto};
 
 use crate::auth::{CurrentUser, Principal, ReqActor};
 use crate::error::AppError;
@@ -61,44 +71,15 @@ pub struct ReceivedDto {
     pub status: i32,
 }
 
-/// A dossier as the API shows it (personal data masked).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DossierDto {
-    /// Dossier code.
-    pub code: String,
-    /// Receiving unit's code.
-    pub unit: String,
-    /// Procedure's TTHC code.
-    pub procedure: String,
-    /// Procedure version followed.
-    pub procedure_version: i64,
-    /// Channel: `counter`, `online` or `post`.
-    pub channel: String,
-    /// DVCQG status code, 1–10.
-    pub status: i32,
-    /// Status name (`accepted`, …).
-    pub status_name: String,
-    /// Applicant's name.
-    pub applicant_name: String,
-    /// Applicant's CCCD, masked.
-    pub applicant_id_number: Option<String>,
-    /// Applicant's phone, masked.
-    pub applicant_phone: Option<String>,
-    /// Received, ISO 8601 at +07:00.
-    pub received_at: String,
-    /// Due, ISO 8601 at +07:00.
-    pub due_at: Option<String>,
-}
-
 fn iso(ms: i64) -> String {
     domain::time::format_iso_local(ms)
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     domain::time::local_date(domain::time::from_millis(store::now_ms()))
 }
 
-fn unprocessable(e: impl ToString) -> AppError {
+pub(crate) fn unprocessable(e: impl ToString) -> AppError {
     AppError::Unprocessable(e.to_string())
 }
 
@@ -159,39 +140,34 @@ pub async fn receive(
     Ok((StatusCode::CREATED, Json(ReceivedDto { code: d.code, due_at: d.due_at.map(iso), status: d.status })))
 }
 
-fn dto(d: Dossier, unit: &Unit) -> DossierDto {
-    let masked_id = |s: &str| CitizenId::parse(s).map(|c| c.masked()).unwrap_or_else(|_| "***".into());
-    let masked_phone = |s: &str| Phone::parse(s).map(|c| c.masked()).unwrap_or_else(|_| "***".into());
-    DossierDto {
-        unit: unit.code.clone(),
-        procedure_version: d.procedure_version,
-        channel: d.channel().map(|c| c.as_str()).unwrap_or("unknown").to_string(),
-        status: d.status,
-        status_name: d.status().map(|s| s.as_str()).unwrap_or("unknown").to_string(),
-        applicant_id_number: d.applicant_id_number.as_deref().map(masked_id),
-        applicant_phone: d.applicant_phone.as_deref().map(masked_phone),
-        received_at: iso(d.received_at),
-        due_at: d.due_at.map(iso),
-        applicant_name: d.applicant_name,
-        procedure: d.procedure_code,
-        code: d.code,
-    }
+/// The dossier with this code, or 404.
+pub(crate) async fn find(st: &AppState, code: &str) -> Result<Dossier, AppError> {
+    store::dossier::by_code(&st.db, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("không có hồ sơ mã {} (no such dossier)", code.trim())))
 }
 
-/// One dossier by code, for staff of its unit.
+/// The detail view of `d` for `p`: its timeline and the caller's next actions.
+pub(crate) async fn detail_of(st: &AppState, p: &Principal, d: Dossier) -> Result<DossierDetailDto, AppError> {
+    let unit = store::unit::get(&st.db, d.unit_id).await?;
+    let timeline = store::dossier::timeline(&st.db, d.id).await?;
+    let ctx = store::dossier::flow_context(&st.db, &d, false).await?;
+    let allowed = dto::actions_for(p, &d, &ctx);
+    Ok(dto::detail(d, &unit, timeline, allowed, store::now_ms()))
+}
+
+/// One dossier by code, with its timeline (events, steps, pauses,
+/// extensions, files) and the actions the caller may take, for staff of its unit.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossier",
     params(("code" = String, Path, description = "Dossier code")),
-    responses((status = 200, body = DossierDto), (status = 403, body = crate::api::ErrorBody),
+    responses((status = 200, body = DossierDetailDto), (status = 403, body = crate::api::ErrorBody),
               (status = 404, body = crate::api::ErrorBody)))]
 pub async fn get_by_code(
     State(st): State<AppState>,
     CurrentUser(p): CurrentUser,
     Path(code): Path<String>,
-) -> Result<Json<DossierDto>, AppError> {
-    let d = store::dossier::by_code(&st.db, &code)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("không có hồ sơ mã {code} (no such dossier)")))?;
+) -> Result<Json<DossierDetailDto>, AppError> {
+    let d = find(&st, &code).await?;
     p.require_unit(&st, d.unit_id, DOSSIERS.0).await?;
-    let unit = store::unit::get(&st.db, d.unit_id).await?;
-    Ok(Json(dto(d, &unit)))
+    Ok(Json(detail_of(&st, &p, d).await?))
 }

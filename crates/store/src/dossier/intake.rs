@@ -1,4 +1,4 @@
-//! One-stop dossiers (hồ sơ một cửa) in the store, first slice: intake.
+//! Intake: receiving a dossier at the one-stop desk.
 //!
 //! [`receive`] is the use case "receive a dossier at the one-stop desk": in
 //! one transaction it allocates the dossier code, stores the dossier with its
@@ -17,13 +17,15 @@
 //!
 //! The procedure version is the one valid on the local day of receipt, and
 //! the dossier keeps its id and version, so a later catalogue change does
-//! not alter it. Personal data is stored in full and masked in the audit row.
+//! not alter it; its field, time limit and result type are copied onto the
+//! dossier for reports. Personal data is stored in full and masked in the
+//! audit row.
 
-use domain::dossier::{Action, Channel, Context, DeadlineRules, Deadlines, DossierCode, Status, next};
+use domain::dossier::{Action, Channel, Context, DossierCode, FormKind, Status, next};
 use domain::person::{CitizenId, Phone, mask_name};
-use serde::Serialize;
 use serde_json::json;
 
+use super::{COLS, Dossier, deadlines};
 use crate::audit::{Actor, Change};
 use crate::{Db, Error, Result, audit_in_tx, on_pool};
 
@@ -55,69 +57,6 @@ pub struct NewDossier {
     pub channel: Channel,
 }
 
-/// A stored dossier (personal data in full: mask it before showing it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct Dossier {
-    /// Id.
-    pub id: i64,
-    /// Dossier code, `<agency>-<yyMMdd>-<NNNN>`.
-    pub code: String,
-    /// Receiving unit.
-    pub unit_id: i64,
-    /// Receiving agency's electronic ID.
-    pub agency: String,
-    /// The procedure version it follows.
-    pub procedure_id: i64,
-    /// The procedure's TTHC code.
-    pub procedure_code: String,
-    /// The procedure's version.
-    pub procedure_version: i64,
-    /// DVCQG channel code, 1–3.
-    pub channel: i32,
-    /// DVCQG status code, 1–10.
-    pub status: i32,
-    /// Applicant's name.
-    pub applicant_name: String,
-    /// Applicant's CCCD.
-    pub applicant_id_number: Option<String>,
-    /// Applicant's phone.
-    pub applicant_phone: Option<String>,
-    /// Applicant's address.
-    pub applicant_address: Option<String>,
-    /// Received (UTC ms).
-    pub received_at: i64,
-    /// Due (UTC ms); none for a procedure without an appointment date.
-    pub due_at: Option<i64>,
-    /// Processing finished (UTC ms).
-    pub finished_at: Option<i64>,
-    /// Result returned (UTC ms).
-    pub returned_at: Option<i64>,
-    /// Created (UTC ms).
-    pub created_at: i64,
-}
-
-impl Dossier {
-    /// The status, typed.
-    pub fn status(&self) -> Option<Status> {
-        u8::try_from(self.status).ok().and_then(Status::from_code)
-    }
-
-    /// The channel, typed.
-    pub fn channel(&self) -> Option<Channel> {
-        u8::try_from(self.channel).ok().and_then(Channel::from_code)
-    }
-}
-
-const COLS: &str = "id, code, unit_id, agency, procedure_id, procedure_code, procedure_version, channel, status, \
-                    applicant_name, applicant_id_number, applicant_phone, applicant_address, received_at, due_at, \
-                    finished_at, returned_at, created_at";
-
-/// The Vietnamese working calendar (holidays, make-up days), built once.
-fn work_calendar() -> &'static calendar::WorkCalendar {
-    static CALENDAR: std::sync::OnceLock<calendar::WorkCalendar> = std::sync::OnceLock::new();
-    CALENDAR.get_or_init(calendar::WorkCalendar::vietnam)
-}
-
 /// Receives a dossier at `at` (UTC ms), audited, in one transaction: the
 /// procedure version valid on the local day, the next code of the agency's
 /// day, the due date from the procedure's time limit (the catalogue keeps no separate online limit yet).
@@ -145,7 +84,7 @@ pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result
         DossierCode::for_receipt(&new.agency, at, 1).map_err(|e| Error::Invalid(e.to_string()))?.agency().clone();
     let status =
         next(Status::Submitted, Action::Receive, &Context::default()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let due = Deadlines::new(work_calendar(), DeadlineRules::default()).due(at, procedure.time);
+    let due = deadlines().due(at, procedure.time);
     let day_key = day.format("%Y-%m-%d").to_string();
     let id_number = new.applicant.id_number.as_ref().map(|c| c.as_str().to_string());
     let phone = new.applicant.phone.as_ref().map(|p| p.as_str().to_string());
@@ -163,8 +102,10 @@ pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result
         let dossier_code = DossierCode::for_receipt(agency.as_str(), at, seq).map_err(|e| Error::Invalid(e.to_string()))?;
         let d = sqlx::query_as::<_, Dossier>(&format!(
             "INSERT INTO dossiers (code, unit_id, agency, procedure_id, procedure_code, procedure_version, channel, status,
-                 applicant_name, applicant_id_number, applicant_phone, applicant_address, received_at, due_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13) RETURNING {COLS}"))
+                 applicant_name, applicant_id_number, applicant_phone, applicant_address, received_at, due_at, created_at,
+                 field, time_unit, time_amount, result_type, original_due_at, due_without_extension_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18, $14, $14, $13)
+             RETURNING {COLS}"))
             .bind(dossier_code.to_string())
             .bind(unit.id)
             .bind(agency.as_str())
@@ -179,17 +120,22 @@ pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result
             .bind(&address)
             .bind(at)
             .bind(due)
+            .bind(&procedure.field)
+            .bind(procedure.time.unit().as_str())
+            .bind(i64::from(procedure.time.amount()))
+            .bind(procedure.result_type.as_str())
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO dossier_events (dossier_id, at, action, from_status, to_status, actor_id, note)
-             VALUES ($1, $2, $3, NULL, $4, $5, $6)")
+            "INSERT INTO dossier_events (dossier_id, at, action, from_status, to_status, actor_id, note, form)
+             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7)")
             .bind(d.id)
             .bind(at)
             .bind(Action::Receive.as_str())
             .bind(i32::from(status.code()))
             .bind(actor.user_id)
             .bind(new.channel.as_str())
+            .bind(Action::Receive.form().map(FormKind::as_str))
             .execute(&mut *tx)
             .await?;
         let change = Change {
@@ -214,12 +160,4 @@ pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result
         d
     });
     Ok(dossier)
-}
-
-/// The dossier with this code, if any.
-pub async fn by_code(db: &Db, code: &str) -> Result<Option<Dossier>> {
-    Ok(on_pool!(db.reader(), p => sqlx::query_as::<_, Dossier>(&format!("SELECT {COLS} FROM dossiers WHERE code = $1"))
-        .bind(code.trim())
-        .fetch_optional(p)
-        .await?))
 }
