@@ -42,6 +42,9 @@ struct Driver {
 impl Driver {
     /// Starts chromedriver on a free port and waits until it answers.
     async fn start() -> Driver {
+        // Two rustls providers are compiled in (ring for the app's mail and SMS
+        // clients, aws-lc-rs for fantoccini's): name the process-wide one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = common::free_port();
         let mut cmd = Command::new(CHROMEDRIVER);
         cmd.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
