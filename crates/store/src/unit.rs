@@ -287,6 +287,33 @@ pub async fn successor_on(db: &Db, id: i64, d: NaiveDate) -> Result<Vec<Unit>> {
     Ok(rows)
 }
 
+/// The ids of the units a grant on `roots` covers: each root, its
+/// descendants, and (successors inherit their predecessors' records) the
+/// predecessors of any of them, transitively.
+pub async fn scope_units(db: &Db, roots: &[i64]) -> Result<Vec<i64>> {
+    let mut all = Vec::new();
+    for &root in roots {
+        let ids: Vec<i64> = on_pool!(db.reader(), p => sqlx::query_scalar::<_, i64>(
+            "WITH RECURSIVE reach(uid, depth) AS (
+                 SELECT CAST($1 AS BIGINT), 0
+                 UNION
+                 SELECT e.dst, reach.depth + 1 FROM (
+                     SELECT parent_id AS src, id AS dst FROM units WHERE parent_id IS NOT NULL
+                     UNION ALL
+                     SELECT successor_id AS src, unit_id AS dst FROM unit_successors) e
+                 JOIN reach ON e.src = reach.uid
+                 WHERE reach.depth < 32)
+             SELECT DISTINCT uid FROM reach")
+            .bind(root)
+            .fetch_all(p)
+            .await?);
+        all.extend(ids);
+    }
+    all.sort_unstable();
+    all.dedup();
+    Ok(all)
+}
+
 /// The ids of every unit whose subtree grant covers unit `id`: the unit, its
 /// ancestors, and (because successors inherit their predecessors' records)
 /// the ancestors of its successors, transitively.

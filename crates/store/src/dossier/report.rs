@@ -209,12 +209,6 @@ pub struct DossierReport {
     pub total: Counts,
 }
 
-/// The units a report on `root` covers: its subtree and, since successors
-/// inherit their predecessors' records, the predecessors' subtrees.
-pub async fn subtree(db: &Db, root: i64) -> Result<Vec<i64>> {
-    super::list::scope_units(db, &[root]).await
-}
-
 /// The office minutes of the local time of day of the instant `t` (SQL).
 fn office_minutes_sql(t: &str) -> String {
     let tod = format!("((({t}) + {OFFSET_MS}) % {DAY_MS}) / 60000");

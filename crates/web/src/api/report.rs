@@ -80,7 +80,7 @@ async fn target(st: &AppState, p: &crate::auth::Principal, q: &ReportQuery) -> R
             .ok_or_else(|| AppError::NotFound(format!("không có đơn vị mã {code} (no such unit)")))?,
     };
     p.require_unit(st, unit.id, DOSSIERS.0).await?;
-    let units = store::dossier::report::subtree(&st.db, unit.id).await?;
+    let units = store::unit::scope_units(&st.db, &[unit.id]).await?;
     Ok(Target { name: unit.full_name(), code: unit.code, units, period })
 }
 

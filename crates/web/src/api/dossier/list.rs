@@ -71,12 +71,12 @@ pub async fn list(
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("không có đơn vị mã {code} (no such unit)")))?;
             p.require_unit(&st, unit.id, DOSSIERS.0).await?;
-            Some(store::dossier::list::scope_units(&st.db, &[unit.id]).await?)
+            Some(store::unit::scope_units(&st.db, &[unit.id]).await?)
         }
         None if grants.iter().any(|g| g.unit_id.is_none()) => None,
         None => {
             let roots: Vec<i64> = grants.iter().filter_map(|g| g.unit_id).collect();
-            Some(store::dossier::list::scope_units(&st.db, &roots).await?)
+            Some(store::unit::scope_units(&st.db, &roots).await?)
         }
     };
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
