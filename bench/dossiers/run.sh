@@ -16,7 +16,10 @@
 #
 # Settings (environment): N (1000000), BACKENDS ("sqlite postgres"),
 # LIST_REQUESTS (200), REPORT_REQUESTS (20),
-# PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres).
+# PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres);
+# SQLITE_DB (a SQLite file) / PG_DB (a PostgreSQL URL): a database already
+# generated with `xaso demo --dossiers N` to measure instead of generating
+# one (it is migrated, analysed and kept; the table shows no generation time).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -109,32 +112,36 @@ naive_pg_ms() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", (a > 0) ? b / a : 0 }'; }
 
 run_backend() {
-    local backend="$1" url
+    local backend="$1" url reuse=""
     case "$backend" in
-        sqlite) url="$tmp/dossiers.db" ;;
-        postgres)
+        sqlite) url="$tmp/dossiers.db"; [ -n "${SQLITE_DB:-}" ] && { url="$SQLITE_DB"; reuse=1; } ;;
+        postgres) if [ -n "${PG_DB:-}" ]; then url="$PG_DB"; reuse=1; else
             command -v psql >/dev/null || { echo "psql missing: skipping PostgreSQL" >&2; return 0; }
             psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS xaso_bench_dossiers" -c "CREATE DATABASE xaso_bench_dossiers" >/dev/null
-            url="${pg_admin%/*}/xaso_bench_dossiers"
+            url="${pg_admin%/*}/xaso_bench_dossiers"; fi
             ;;
         *) echo "unknown backend $backend" >&2; exit 1 ;;
     esac
-    echo "== $backend: generating $n dossiers..." >&2
-    local t0 t1
-    t0="$(now_ms)"
-    "$bin" demo --dossiers "$n" --database-url "$url" >/dev/null 2>"$tmp/demo.err" || { cat "$tmp/demo.err" >&2; exit 1; }
-    t1="$(now_ms)"
-    local gen_s
-    gen_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1000 }')"
+    local t0 t1 gen_s="reused"
+    if [ -z "$reuse" ]; then
+        echo "== $backend: generating $n dossiers..." >&2
+        t0="$(now_ms)"
+        "$bin" demo --dossiers "$n" --database-url "$url" >/dev/null 2>"$tmp/demo.err" || { cat "$tmp/demo.err" >&2; exit 1; }
+        t1="$(now_ms)"
+        gen_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f s", (b - a) / 1000 }')"
+    else
+        echo "== $backend: measuring $url (migrating it first)..." >&2
+        "$bin" migrate --database-url "$url" >/dev/null
+    fi
     if [ "$backend" = postgres ]; then psql -q "$url" -c "VACUUM ANALYZE dossiers" >/dev/null; else sqlite3 "$url" "ANALYZE;" >/dev/null; fi
     export XASO_TOKEN
-    XASO_TOKEN="$("$bin" token create --user xuly.tanhoa --name bench --database-url "$url" 2>/dev/null)"
+    XASO_TOKEN="$("$bin" token create --user xuly.tanhoa --name "bench-$(now_ms)" --database-url "$url" 2>/dev/null)"
     start_server "$url" >/dev/null
 
     local list r31342 r92
     read -r -a list <<<"$(http_times "$base/api/v1/dossiers" "$list_requests")"
     read -r -a r31342 <<<"$(http_times "$base/api/v1/reports/766?unit=31342&from=$from&to=$to" "$report_requests")"
-    XASO_TOKEN="$("$bin" token create --user lanhdao --name bench --database-url "$url" 2>/dev/null)"
+    XASO_TOKEN="$("$bin" token create --user lanhdao --name "bench-$(now_ms)" --database-url "$url" 2>/dev/null)"
     read -r -a r92 <<<"$(http_times "$base/api/v1/reports/766?unit=92&from=$from&to=$to" "$report_requests")"
     stop_server
 
@@ -150,9 +157,9 @@ run_backend() {
     else
         in_31342="$(psql -qtA "$url" -c "SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.code = '31342'")"
     fi
-    [ "$backend" = postgres ] && psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS xaso_bench_dossiers" >/dev/null
+    [ "$backend" = postgres ] && [ -z "$reuse" ] && psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS xaso_bench_dossiers" >/dev/null
 
-    rows+=("| $backend | generate $n dossiers | ${gen_s} s | | | |")
+    rows+=("| $backend | generate $n dossiers | ${gen_s} | | | |")
     rows+=("| $backend | processor list \`GET /api/v1/dossiers\` (Tân Hòa scope) | p50 ${list[0]} ms | p99 ${list[1]} ms | $nl ms | $(ratio "${list[0]}" "$nl") |")
     rows+=("| $backend | 766 report, Tân Hòa 31342 ($in_31342 dossiers), one year | p50 ${r31342[0]} ms | p99 ${r31342[1]} ms | $n1 ms | $(ratio "${r31342[0]}" "$n1") |")
     rows+=("| $backend | 766 report, city 92 (all $n), one year | p50 ${r92[0]} ms | p99 ${r92[1]} ms | $n2 ms | $(ratio "${r92[0]}" "$n2") |")

@@ -3,7 +3,8 @@
 //!
 //! A [`Notice`] is one event worth telling an applicant or payer about
 //! (dossier received, supplement requested, result ready, late apology
-//! (Mẫu 04), payment received); it carries the data its templates need and
+//! (Mẫu 04), payment received) or staff about (a dossier due soon or
+//! overdue); it carries the data its templates need and
 //! travels as JSON `{"kind": …, "data": …}`. The submodules render it:
 //!
 //! - [`template`]: the accented e-mail (subject and body) and the SMS text,
@@ -131,6 +132,31 @@ pub enum Notice {
         /// Public tracking page.
         tracking_url: String,
     },
+    /// Staff alert: a dossier comes due soon (within the due-soon margin of
+    /// `dossier::AlertRules`); sent to its processor and the unit's leaders.
+    DossierDueSoon {
+        /// Dossier code.
+        code: String,
+        /// Procedure name.
+        procedure: String,
+        /// Due date in force (UTC ms).
+        due_at: i64,
+        /// Time left, in words ("còn 2 ngày làm việc").
+        left: String,
+        /// The dossier's page for staff.
+        dossier_url: String,
+    },
+    /// Staff alert: a dossier is overdue.
+    DossierOverdue {
+        /// Dossier code.
+        code: String,
+        /// Procedure name.
+        procedure: String,
+        /// Due date in force (UTC ms).
+        due_at: i64,
+        /// The dossier's page for staff.
+        dossier_url: String,
+    },
     /// A bill was paid and its receipt issued.
     PaymentReceived {
         /// The bill's payment code.
@@ -148,7 +174,8 @@ pub enum Notice {
 
 impl Notice {
     /// The stored kind: `dossier_received`, `supplement_requested`,
-    /// `result_ready`, `late_apology` or `payment_received`.
+    /// `result_ready`, `late_apology`, `payment_received`, `dossier_due_soon`
+    /// or `dossier_overdue`.
     pub fn kind(&self) -> &'static str {
         match self {
             Notice::DossierReceived { .. } => "dossier_received",
@@ -156,6 +183,8 @@ impl Notice {
             Notice::ResultReady { .. } => "result_ready",
             Notice::LateApology { .. } => "late_apology",
             Notice::PaymentReceived { .. } => "payment_received",
+            Notice::DossierDueSoon { .. } => "dossier_due_soon",
+            Notice::DossierOverdue { .. } => "dossier_overdue",
         }
     }
 }

@@ -15,11 +15,15 @@
 //! the domain rules), [`exception`] (the manual queue), [`report`] (the daily
 //! reconciliation of an account), [`statement`] (statement files), [`provider`]
 //! (webhook secrets and the code prefix), [`link`] (virtual accounts and
-//! dossiers of bills) and [`seed`] (bench data).
+//! dossiers of bills) and [`seed`] (bench data). The cashier's pages add
+//! [`list`] (bills, exceptions and accounts over a unit scope) and [`batch`]
+//! (bills created from an uploaded file by a job, with progress).
 
+pub mod batch;
 pub mod exception;
 pub mod ingest;
 pub mod link;
+pub mod list;
 pub mod provider;
 pub mod receipt;
 pub mod reconcile;
@@ -226,6 +230,10 @@ pub struct NewBill {
     pub due_date: Option<NaiveDate>,
     /// The dossier whose fee it collects (same unit), resumed when it is paid.
     pub dossier_code: Option<String>,
+    /// The payer's phone, told when the bill is paid (any Vietnamese form; stored as 10 digits).
+    pub payer_phone: Option<String>,
+    /// The payer's e-mail address.
+    pub payer_email: Option<String>,
 }
 
 impl NewBill {
@@ -238,6 +246,29 @@ impl NewBill {
         if self.payer_name.is_empty() {
             return Err("thiếu tên người nộp (payer name is required)".into());
         }
+        if self.payer_name.chars().count() > 200 || self.payer_ref.chars().count() > 100 {
+            return Err(
+                "tên người nộp tối đa 200 ký tự, mã tham chiếu tối đa 100 (payer name or reference too long)".into()
+            );
+        }
+        self.payer_phone = match self.payer_phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(p) => Some(
+                domain::person::Phone::parse(p)
+                    .map_err(|_| format!("số điện thoại không hợp lệ {p:?}: 10 chữ số bắt đầu bằng 0 (bad phone)"))?
+                    .as_str()
+                    .to_string(),
+            ),
+            None => None,
+        };
+        self.payer_email = match self.payer_email.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(e) => Some(
+                domain::notify::Email::parse(e)
+                    .map_err(|_| format!("địa chỉ thư điện tử không hợp lệ {e:?} (bad e-mail)"))?
+                    .as_str()
+                    .to_string(),
+            ),
+            None => None,
+        };
         if self.lines.is_empty() {
             return Err("phiếu thu phải có ít nhất một khoản (a bill needs at least one line)".into());
         }
@@ -301,6 +332,14 @@ pub struct Bill {
     pub created_at: i64,
     /// Paid (UTC ms).
     pub paid_at: Option<i64>,
+    /// The payer's phone (10 digits), if given.
+    pub payer_phone: Option<String>,
+    /// The payer's e-mail address, if given.
+    pub payer_email: Option<String>,
+    /// The batch it was created from, if any.
+    pub batch_id: Option<i64>,
+    /// Its row in the batch's file.
+    pub batch_row: Option<i64>,
 }
 
 /// A stored row, before its kind and lines are decoded.
@@ -321,6 +360,10 @@ struct BillRow {
     due_date: Option<String>,
     created_at: i64,
     paid_at: Option<i64>,
+    payer_phone: Option<String>,
+    payer_email: Option<String>,
+    batch_id: Option<i64>,
+    batch_row: Option<i64>,
 }
 
 impl TryFrom<BillRow> for Bill {
@@ -344,12 +387,16 @@ impl TryFrom<BillRow> for Bill {
             due_date: r.due_date,
             created_at: r.created_at,
             paid_at: r.paid_at,
+            payer_phone: r.payer_phone,
+            payer_email: r.payer_email,
+            batch_id: r.batch_id,
+            batch_row: r.batch_row,
         })
     }
 }
 
-const BILL_COLS: &str = "id, unit_id, account_id, kind, payer_name, payer_ref, description, amount, lines, \
-                         payment_code, qr_payload, status, due_date, created_at, paid_at";
+pub(crate) const BILL_COLS: &str = "id, unit_id, account_id, kind, payer_name, payer_ref, description, amount, lines, \
+                         payment_code, qr_payload, status, due_date, created_at, paid_at, payer_phone, payer_email, batch_id, batch_row";
 
 /// A number for the next payment code: unpredictable from outside (SipHash
 /// under the process's random keys over a counter and the clock), not a
@@ -373,6 +420,112 @@ fn qr_payload(account: &Account, amount: i64, code: &str) -> Result<String> {
         .map_err(|e| Error::Invalid(format!("không tạo được mã VietQR: {e} (cannot encode VietQR)")))
 }
 
+/// Where a bill comes from in a batch: the batch and the row number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BatchRef {
+    /// The batch.
+    pub batch_id: i64,
+    /// The row (1-based, as the spreadsheet shows it).
+    pub row: i64,
+}
+
+/// What [`BillTx::insert_bill`] writes: a validated bill with its total, on
+/// an account already chosen.
+pub(crate) struct BillInsert<'a> {
+    /// The receiving account (the unit's, active).
+    pub account: &'a Account,
+    /// The validated bill.
+    pub new: &'a NewBill,
+    /// Its total in đồng.
+    pub total: i64,
+    /// The payment-code format.
+    pub codes: &'a PaymentCodes,
+    /// Who creates it.
+    pub actor: &'a Actor,
+    /// The batch row it comes from, if any.
+    pub batch: Option<BatchRef>,
+    /// Now (UTC ms).
+    pub now: i64,
+}
+
+/// Writing a bill inside a transaction of either backend (implemented for
+/// both connections by one macro, so the query is written once): used by
+/// [`create_bill`] for one bill and by [`batch`] for a chunk of rows.
+pub(crate) trait BillTx {
+    /// Draws a fresh payment code (again on the rare clash), builds the
+    /// VietQR payload, inserts the bill and writes its audit row. Returns its id.
+    fn insert_bill(&mut self, b: &BillInsert<'_>) -> impl Future<Output = Result<i64>> + Send;
+}
+
+macro_rules! bill_tx {
+    ($conn:ty) => {
+        impl BillTx for $conn {
+            async fn insert_bill(&mut self, b: &BillInsert<'_>) -> Result<i64> {
+                let new = b.new;
+                let lines = serde_json::to_string(&new.lines).map_err(|e| Error::Invalid(e.to_string()))?;
+                let due = new.due_date.map(|d| d.format("%Y-%m-%d").to_string());
+                let mut stored = None;
+                for _ in 0..CODE_ATTEMPTS {
+                    let code = b.codes.generate(code_number(b.codes)).map_err(|e| Error::Invalid(e.to_string()))?;
+                    let qr = qr_payload(b.account, b.total, &code)?;
+                    // ON CONFLICT keeps the transaction usable on PostgreSQL, where a
+                    // failed INSERT would abort it.
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO bills (unit_id, account_id, kind, payer_name, payer_ref, description, amount, lines,
+                             payment_code, qr_payload, status, due_date, created_at, dossier_code, payer_phone,
+                             payer_email, payer_key, batch_id, batch_row)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $14, $15, $16, $17, $18)
+                         ON CONFLICT (payment_code) DO NOTHING RETURNING id")
+                        .bind(new.unit_id)
+                        .bind(b.account.id)
+                        .bind(new.kind.as_str())
+                        .bind(&new.payer_name)
+                        .bind(&new.payer_ref)
+                        .bind(&new.description)
+                        .bind(b.total)
+                        .bind(&lines)
+                        .bind(&code)
+                        .bind(&qr)
+                        .bind(&due)
+                        .bind(b.now)
+                        .bind(&new.dossier_code)
+                        .bind(&new.payer_phone)
+                        .bind(&new.payer_email)
+                        .bind(domain::text::search_key(&new.payer_name))
+                        .bind(b.batch.map(|r| r.batch_id))
+                        .bind(b.batch.map(|r| r.row))
+                        .fetch_optional(&mut *self)
+                        .await?;
+                    if let Some(id) = id {
+                        stored = Some((id, code));
+                        break;
+                    }
+                }
+                let (id, code) = stored.ok_or_else(|| {
+                    Error::Conflict("không cấp được mã thanh toán mới, hãy thử lại (no free payment code)".into())
+                })?;
+                let change = Change {
+                    unit_id: Some(new.unit_id),
+                    action: "payment.bill.create",
+                    object_type: "bill",
+                    object_id: id.to_string(),
+                    before: None,
+                    after: Some(json!({"kind": new.kind, "payer_ref": new.payer_ref, "amount": b.total,
+                                       "lines": new.lines, "payment_code": code, "account_id": b.account.id,
+                                       "due_date": due, "dossier_code": new.dossier_code,
+                                       "contact": new.payer_phone.is_some() || new.payer_email.is_some(),
+                                       "batch_id": b.batch.map(|r| r.batch_id)})),
+                };
+                audit_in_tx!(&mut *self, b.actor, &change, b.now)?;
+                Ok(id)
+            }
+        }
+    };
+}
+
+bill_tx!(sqlx::SqliteConnection);
+bill_tx!(sqlx::PgConnection);
+
 /// Creates a bill in one transaction, audited: picks the receiving account
 /// (the given one, which must be the unit's and active, or the unit's first
 /// active one), totals the lines, draws a fresh payment code from `codes`
@@ -380,8 +533,6 @@ fn qr_payload(account: &Account, amount: i64, code: &str) -> Result<String> {
 /// payload carrying the amount and the code in `62.08`.
 pub async fn create_bill(db: &Db, actor: &Actor, codes: &PaymentCodes, new: NewBill) -> Result<Bill> {
     let (new, total) = new.validated().map_err(Error::Invalid)?;
-    let lines = serde_json::to_string(&new.lines).map_err(|e| Error::Invalid(e.to_string()))?;
-    let due = new.due_date.map(|d| d.format("%Y-%m-%d").to_string());
     let now = now_ms();
     let id = on_pool!(db.writer(), p => {
         let mut tx = p.begin().await?;
@@ -407,51 +558,8 @@ pub async fn create_bill(db: &Db, actor: &Actor, codes: &PaymentCodes, new: NewB
                     "không có hồ sơ {code} của đơn vị này (no such dossier in this unit)")));
             }
         }
-        let mut stored = None;
-        for _ in 0..CODE_ATTEMPTS {
-            let code = codes.generate(code_number(codes)).map_err(|e| Error::Invalid(e.to_string()))?;
-            let qr = qr_payload(&account, total, &code)?;
-            // ON CONFLICT keeps the transaction usable on PostgreSQL, where a
-            // failed INSERT would abort it.
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO bills (unit_id, account_id, kind, payer_name, payer_ref, description, amount, lines,
-                     payment_code, qr_payload, status, due_date, created_at, dossier_code)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13)
-                 ON CONFLICT (payment_code) DO NOTHING RETURNING id")
-                .bind(new.unit_id)
-                .bind(account.id)
-                .bind(new.kind.as_str())
-                .bind(&new.payer_name)
-                .bind(&new.payer_ref)
-                .bind(&new.description)
-                .bind(total)
-                .bind(&lines)
-                .bind(&code)
-                .bind(&qr)
-                .bind(&due)
-                .bind(now)
-                .bind(&new.dossier_code)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(id) = id {
-                stored = Some((id, code));
-                break;
-            }
-        }
-        let (id, code) = stored.ok_or_else(|| {
-            Error::Conflict("không cấp được mã thanh toán mới, hãy thử lại (no free payment code)".into())
-        })?;
-        let change = Change {
-            unit_id: Some(new.unit_id),
-            action: "payment.bill.create",
-            object_type: "bill",
-            object_id: id.to_string(),
-            before: None,
-            after: Some(json!({"kind": new.kind, "payer_ref": new.payer_ref, "amount": total, "lines": new.lines,
-                               "payment_code": code, "account_id": account.id, "due_date": due,
-                               "dossier_code": new.dossier_code})),
-        };
-        audit_in_tx!(&mut *tx, actor, &change, now)?;
+        let insert = BillInsert { account: &account, new: &new, total, codes, actor, batch: None, now };
+        let id = tx.insert_bill(&insert).await?;
         tx.commit().await?;
         id
     });
@@ -495,6 +603,8 @@ mod tests {
             lines,
             due_date: None,
             dossier_code: None,
+            payer_phone: None,
+            payer_email: None,
         }
     }
 
@@ -524,6 +634,22 @@ mod tests {
         assert!(bill(vec![l(499_999_999)]).validated().is_ok());
         assert!(bill(vec![l(500_000_000)]).validated().is_err(), "the limit is exclusive");
         assert!(bill(vec![l(i64::MAX), l(1)]).validated().is_err(), "overflow");
+    }
+
+    #[test]
+    fn the_payer_contact_is_checked_and_normalised() {
+        let l = FeeLine::new("Lệ phí", 10_000, 1).unwrap();
+        let with = |phone: &str, email: &str| NewBill {
+            payer_phone: Some(phone.into()),
+            payer_email: Some(email.into()),
+            ..bill(vec![l.clone()])
+        };
+        let (b, _) = with("+84 901 234 567", " An@Example.VN ").validated().unwrap();
+        assert_eq!((b.payer_phone.as_deref(), b.payer_email.as_deref()), (Some("0901234567"), Some("An@example.vn")));
+        let (b, _) = with(" ", "").validated().unwrap();
+        assert_eq!((b.payer_phone, b.payer_email), (None, None), "blank means none");
+        assert!(with("12345", "").validated().unwrap_err().contains("điện thoại"));
+        assert!(with("", "not-an-address").validated().unwrap_err().contains("thư điện tử"));
     }
 
     #[test]

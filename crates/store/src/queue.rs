@@ -42,6 +42,7 @@ macro_rules! event_in_tx {
 }
 
 pub mod appointment;
+pub mod caller;
 pub mod config;
 pub mod demo;
 pub mod issuer;
@@ -49,6 +50,7 @@ pub mod stats;
 pub mod view;
 pub mod visit;
 
+pub use caller::Caller;
 pub use config::{
     CenterSettings, NewCounter, ServiceUpdate, create_center, create_counter, create_service, set_profile,
     update_center, update_counter, update_service,

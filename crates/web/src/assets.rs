@@ -16,6 +16,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("board.js", "text/javascript; charset=utf-8", include_bytes!("../static/board.js")),
     ("console.js", "text/javascript; charset=utf-8", include_bytes!("../static/console.js")),
     ("ticket.js", "text/javascript; charset=utf-8", include_bytes!("../static/ticket.js")),
+    ("pay.js", "text/javascript; charset=utf-8", include_bytes!("../static/pay.js")),
     ("vendor/htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/htmx.min.js")),
     (
         "vendor/swagger-ui/swagger-ui-bundle.js",

@@ -52,6 +52,10 @@ pub fn builtin() -> Registry {
     r.register("session.purge", |db, _job| async move {
         store::session::purge_expired(&db).await.map(|_| ()).map_err(|e| e.to_string())
     });
+    // Batch bills: creates an uploaded file's bills in chunks, resumable (see store::payment::batch).
+    r.register(store::payment::batch::BATCH_JOB, |db, job| async move {
+        store::payment::batch::run_job(&db, &job.payload).await.map_err(|e| e.to_string())
+    });
     r
 }
 
@@ -91,9 +95,24 @@ pub async fn run_once(db: &Db, registry: &Registry, worker: &str) -> Result<bool
 pub async fn run(db: Db, registry: Registry, worker: String, mut shutdown: watch::Receiver<bool>) {
     let idle = Duration::from_millis(500);
     let mut last_purge = std::time::Instant::now() - Duration::from_secs(3600);
+    let alert_every = Duration::from_millis(crate::notify::dossier::ALERT_EVERY_MS.unsigned_abs());
+    let mut last_alerts = std::time::Instant::now().checked_sub(alert_every).unwrap_or_else(std::time::Instant::now);
     loop {
         if *shutdown.borrow() {
             break;
+        }
+        // Dossier alerts: one scan per quarter hour across instances (the dedupe key is the quarter).
+        if registry.handlers.contains_key(store::dossier::alert::ALERTS_JOB) && last_alerts.elapsed() >= alert_every {
+            let quarter = store::now_ms() / crate::notify::dossier::ALERT_EVERY_MS;
+            let job = store::job::NewJob {
+                dedupe_key: Some(format!("{}:{quarter}", store::dossier::alert::ALERTS_JOB)),
+                max_attempts: 1,
+                ..store::job::NewJob::new(store::dossier::alert::ALERTS_JOB, serde_json::json!({}))
+            };
+            if let Err(e) = store::job::enqueue(&db, job).await {
+                tracing::warn!(error = %e, "could not enqueue the dossier alert scan");
+            }
+            last_alerts = std::time::Instant::now();
         }
         if last_purge.elapsed() >= Duration::from_secs(3600) {
             let hour = store::now_ms() / 3_600_000;

@@ -32,6 +32,8 @@ fn need(need: Need, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
 
 /// Builds the application.
 pub fn router(state: AppState) -> Router {
+    // One limiter for every way of tracking a dossier (the API and the page share the attempts).
+    let track_limiter = api::dossier::public::TrackLimiter::new();
     let public = Router::new()
         .route("/", get(pages::home::index))
         .route("/lang/{code}", get(pages::home::switch))
@@ -44,8 +46,33 @@ pub fn router(state: AppState) -> Router {
         .route("/api/docs", get(api::docs))
         .route(
             "/api/v1/public/dossiers/{code}",
-            get(api::dossier::public::track).layer(axum::Extension(api::dossier::public::TrackLimiter::new())),
+            get(api::dossier::public::track).layer(axum::Extension(track_limiter.clone())),
         )
+        .route(
+            "/tra-cuu",
+            get(pages::dossier::tracking::form)
+                .post(pages::dossier::tracking::lookup)
+                .layer(axum::Extension(track_limiter.clone())),
+        )
+        .route(
+            "/tra-cuu/{code}",
+            get(pages::dossier::tracking::form_for)
+                .post(pages::dossier::tracking::lookup_code)
+                .layer(axum::Extension(track_limiter.clone())),
+        )
+        .route(
+            "/tra-cuu/{code}/rate",
+            post(pages::dossier::tracking::rate).layer(axum::Extension(track_limiter.clone())),
+        )
+        .route("/dich-vu-cong", get(pages::dossier::portal::list))
+        .route(
+            "/dich-vu-cong/{code}",
+            get(pages::dossier::portal::show).post(pages::dossier::portal::submit).layer((
+                axum::Extension(pages::dossier::portal::SubmitLimiter::new()),
+                DefaultBodyLimit::max(pages::dossier::portal::BODY_LIMIT),
+            )),
+        )
+        .route("/dich-vu-cong/da-nop/{code}", get(pages::dossier::portal::done))
         .route("/api/v1/queue/centers/{center}/state", get(api::queue::state))
         .route("/api/v1/queue/centers/{center}/events", get(api::queue::events))
         .route("/board/{center}", get(pages::queue::board::show))
@@ -57,7 +84,11 @@ pub fn router(state: AppState) -> Router {
         .route("/book/{center}/done/{code}", get(pages::queue::booking::done))
         .route("/api/v1/payments/webhooks/payos", post(api::payment::webhook::payos))
         .route("/api/v1/payments/webhooks/casso", post(api::payment::webhook::casso))
-        .route("/api/v1/payments/webhooks/sepay", post(api::payment::webhook::sepay));
+        .route("/api/v1/payments/webhooks/sepay", post(api::payment::webhook::sepay))
+        .route("/pay/{code}", get(pages::payment::pay::show))
+        .route("/pay/{code}/status", get(pages::payment::pay::status))
+        .route("/pay/{code}/qr.svg", get(pages::payment::pay::qr_svg))
+        .route("/pay/{code}/qr.png", get(pages::payment::pay::qr_png));
 
     let staff = Router::new()
         .route(
@@ -104,8 +135,41 @@ pub fn router(state: AppState) -> Router {
         .route("/queue/{center}/stats", need(area::QUEUE, get(pages::queue::stats::page)))
         .route("/queue/{center}/stats.csv", need(area::QUEUE, get(pages::queue::stats::csv)))
         .route("/queue/{center}/stats.xlsx", need(area::QUEUE, get(pages::queue::stats::xlsx)))
-        .route("/dossiers", need(area::DOSSIERS, get(area::dossiers)))
-        .route("/payments", need(area::PAYMENTS, get(area::payments)))
+        .route("/dossiers", need(area::DOSSIERS, get(pages::dossier::inbox::show)))
+        .route(
+            "/dossiers/new",
+            need(area::DOSSIERS, get(pages::dossier::intake::form).post(pages::dossier::intake::receive))
+                .layer(DefaultBodyLimit::max(pages::dossier::portal::BODY_LIMIT)),
+        )
+        .route("/dossiers/bulk-forward", need(area::DOSSIERS, post(pages::dossier::inbox::bulk_forward)))
+        .route("/dossiers/reports", need(area::DOSSIERS, get(pages::dossier::report::show)))
+        .route("/dossiers/{code}", need(area::DOSSIERS, get(pages::dossier::detail::show)))
+        .route("/dossiers/{code}/actions", need(api::dossier::action::ACT, post(pages::dossier::action::act)))
+        .route(
+            "/dossiers/{code}/files",
+            need(area::DOSSIERS, post(pages::dossier::action::upload))
+                .layer(DefaultBodyLimit::max(api::dossier::file::BODY_LIMIT)),
+        )
+        .route("/dossiers/{code}/files/{id}", need(area::DOSSIERS, get(api::dossier::file::download)))
+        .route("/dossiers/{code}/forms/{file}", need(area::DOSSIERS, get(pages::dossier::forms::pdf)))
+        .route("/payments", need(area::PAYMENTS, get(pages::payment::home::list)))
+        .route(
+            "/payments/bills/new",
+            need(area::PAYMENTS, get(pages::payment::bill::new_form).post(pages::payment::bill::create)),
+        )
+        .route("/payments/bills/{id}", need(area::PAYMENTS, get(pages::payment::bill::show)))
+        .route(
+            "/payments/batches",
+            need(area::PAYMENTS, get(pages::payment::batch::list).post(pages::payment::batch::upload))
+                .layer(DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+        .route("/payments/batches/{id}", need(area::PAYMENTS, get(pages::payment::batch::show)))
+        .route("/payments/batches/{id}/progress", need(area::PAYMENTS, get(pages::payment::batch::progress_json)))
+        .route("/payments/batches/{id}/bills.csv", need(area::PAYMENTS, get(pages::payment::batch::export_csv)))
+        .route("/payments/batches/{id}/bills.xlsx", need(area::PAYMENTS, get(pages::payment::batch::export_xlsx)))
+        .route("/payments/exceptions", need(area::PAYMENTS, get(pages::payment::exceptions::list)))
+        .route("/payments/exceptions/{id}/resolve", need(area::PAYMENTS, post(pages::payment::exceptions::resolve)))
+        .route("/payments/accounts/{id}/daily", need(area::PAYMENTS, get(pages::payment::daily::show)))
         .route("/markets", need(area::MARKETS, get(pages::market::list).post(pages::market::create)))
         .route("/markets/{id}", need(area::MARKETS, get(pages::market::detail::show)))
         .route("/markets/{id}/status", need(area::MARKETS, post(pages::market::detail::bulk_status)))

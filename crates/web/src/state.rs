@@ -48,6 +48,8 @@ pub struct AppState {
     pub bus: store::bus::Bus,
     /// Ticket issuance, committed in batches at busy times.
     pub issuer: store::queue::Issuer,
+    /// Call-next, committed in batches at busy times.
+    pub caller: store::queue::Caller,
     /// Payment notifications, committed in batches (group commit).
     pub ingester: store::payment::ingest::Ingester,
     /// Short-lived caches of rarely changing records.
@@ -61,10 +63,21 @@ impl AppState {
         let secret = store::settings::secret(&db).await?;
         let bus = store::bus::Bus::start(&db).await?;
         let issuer = store::queue::Issuer::start(db.clone());
+        let caller = store::queue::Caller::start(db.clone());
         let ingester = store::payment::ingest::Ingester::start(db.clone());
         let metrics = crate::ops::metrics_handle();
         let caches = Arc::default();
         crate::cache::Bearers::watch(&caches, db.clone());
-        Ok(AppState { db, config: Arc::new(config), secret: secret.into(), metrics, bus, issuer, ingester, caches })
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            secret: secret.into(),
+            metrics,
+            bus,
+            issuer,
+            caller,
+            ingester,
+            caches,
+        })
     }
 }

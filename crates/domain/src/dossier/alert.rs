@@ -8,7 +8,8 @@
 //! 61/2018 (recalled), so the alert comes early enough to issue it in time.
 //! Time left is counted in working time for working-time limits and in
 //! calendar time for calendar-day limits, and shown in whole days, then whole
-//! hours, then minutes, rounded down.
+//! hours, then minutes, rounded down. [`duration_vi`] words how long a step
+//! or a pause took, in the same units.
 
 use serde::{Deserialize, Serialize};
 
@@ -140,6 +141,45 @@ impl TimeLeft {
             format!("{amount} {unit}{plural} left")
         }
     }
+}
+
+/// A length of (working) time as a timeline shows how long a step took:
+/// whole days, hours and minutes, zero parts left out ("1 ngày 2 giờ làm
+/// việc", "45 phút"); under a minute is "dưới 1 phút". `minutes_per_day` is
+/// 480 for working time (one 8-hour working day), 1,440 for calendar time.
+pub fn duration_vi(minutes: i64, minutes_per_day: i64, working: bool) -> String {
+    let parts = duration_parts(minutes, minutes_per_day);
+    if parts.is_empty() {
+        return "dưới 1 phút".to_string();
+    }
+    let words: Vec<String> = parts.iter().map(|&(n, unit)| format!("{n} {}", ["ngày", "giờ", "phút"][unit])).collect();
+    let text = words.join(" ");
+    if working { format!("{text} làm việc") } else { text }
+}
+
+/// The English twin of [`duration_vi`] ("1 working day 2 hours", "45 minutes").
+pub fn duration_en(minutes: i64, minutes_per_day: i64, working: bool) -> String {
+    let parts = duration_parts(minutes, minutes_per_day);
+    if parts.is_empty() {
+        return "under a minute".to_string();
+    }
+    let words: Vec<String> = parts
+        .iter()
+        .map(|&(n, unit)| {
+            let name = ["day", "hour", "minute"][unit];
+            let working = if working && unit == 0 { "working " } else { "" };
+            format!("{n} {working}{name}{}", if n == 1 { "" } else { "s" })
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// The non-zero (amount, unit) parts of a duration: unit 0 days, 1 hours, 2 minutes.
+fn duration_parts(minutes: i64, minutes_per_day: i64) -> Vec<(i64, usize)> {
+    let minutes = minutes.max(0);
+    let per_day = minutes_per_day.max(1);
+    let rest = minutes % per_day;
+    [(minutes / per_day, 0), (rest / 60, 1), (rest % 60, 2)].into_iter().filter(|&(n, _)| n > 0).collect()
 }
 
 impl Deadlines<'_> {

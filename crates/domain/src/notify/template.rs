@@ -185,6 +185,60 @@ fn mail(notice: &Notice, lang: Lang) -> Mail {
                 }
             }
         }
+        Notice::DossierDueSoon { code, procedure, due_at, left, dossier_url } => {
+            let mut lines = code_lines(code, procedure);
+            let due = format_local(*due_at);
+            match lang {
+                Vi => {
+                    lines.push(format!("Hạn giải quyết: {due} ({left})"));
+                    Mail {
+                        subject: format!("Cảnh báo: hồ sơ {code} sắp đến hạn"),
+                        lead: "Hồ sơ sau sắp đến hạn giải quyết.".into(),
+                        lines,
+                        action: format!(
+                            "Nếu không kịp trả kết quả đúng hẹn, hãy lập văn bản xin lỗi và hẹn lại (Mẫu 04) trước \
+                             hạn. Mở hồ sơ: {dossier_url}"
+                        ),
+                    }
+                }
+                En => {
+                    lines.push(format!("Due: {due} ({left})"));
+                    Mail {
+                        subject: format!("Alert: dossier {code} is due soon"),
+                        lead: "The following dossier is due soon.".into(),
+                        lines,
+                        action: format!(
+                            "If it cannot be completed in time, issue the apology and new date (Form 04) before the \
+                             deadline. Open the dossier: {dossier_url}"
+                        ),
+                    }
+                }
+            }
+        }
+        Notice::DossierOverdue { code, procedure, due_at, dossier_url } => {
+            let mut lines = code_lines(code, procedure);
+            let due = format_local(*due_at);
+            match lang {
+                Vi => {
+                    lines.push(format!("Hạn giải quyết: {due} (đã quá hạn)"));
+                    Mail {
+                        subject: format!("Cảnh báo: hồ sơ {code} đã quá hạn"),
+                        lead: "Hồ sơ sau đã quá hạn giải quyết.".into(),
+                        lines,
+                        action: format!("Đề nghị xử lý ngay và thông báo cho người nộp. Mở hồ sơ: {dossier_url}"),
+                    }
+                }
+                En => {
+                    lines.push(format!("Due: {due} (overdue)"));
+                    Mail {
+                        subject: format!("Alert: dossier {code} is overdue"),
+                        lead: "The following dossier is overdue.".into(),
+                        lines,
+                        action: format!("Please act now and inform the applicant. Open the dossier: {dossier_url}"),
+                    }
+                }
+            }
+        }
         Notice::PaymentReceived { bill_code, description, amount, receipt_number, receipt_url } => match lang {
             Vi => Mail {
                 subject: format!("Đã nhận thanh toán {} (mã {bill_code})", format_dong(*amount)),
@@ -273,6 +327,32 @@ fn sms_candidates(notice: &Notice, lang: Lang) -> Vec<String> {
                     format!("Sorry: application {code} is delayed ({reason}). New date: {new}. Track: {url}"),
                     format!("Sorry: application {code} is delayed ({reason}). New date: {new}."),
                     format!("Sorry: application {code} is delayed. New date: {new}."),
+                ],
+            }
+        }
+        Notice::DossierDueSoon { code, due_at, left, dossier_url: url, .. } => {
+            let due = format_local(*due_at);
+            match lang {
+                Vi => vec![
+                    format!("Hồ sơ {code} sắp đến hạn ({left}), hạn {due}. Mở: {url}"),
+                    format!("Hồ sơ {code} sắp đến hạn ({left}), hạn {due}."),
+                ],
+                En => vec![
+                    format!("Dossier {code} due soon ({left}), due {due}. Open: {url}"),
+                    format!("Dossier {code} due soon ({left}), due {due}."),
+                ],
+            }
+        }
+        Notice::DossierOverdue { code, due_at, dossier_url: url, .. } => {
+            let due = format_local(*due_at);
+            match lang {
+                Vi => vec![
+                    format!("Hồ sơ {code} đã quá hạn (hạn {due}). Mở: {url}"),
+                    format!("Hồ sơ {code} đã quá hạn (hạn {due})."),
+                ],
+                En => vec![
+                    format!("Dossier {code} is overdue (due {due}). Open: {url}"),
+                    format!("Dossier {code} is overdue (due {due})."),
                 ],
             }
         }
@@ -413,6 +493,34 @@ mod tests {
         let s = sms(&n, Lang::Vi);
         assert!(s.ends_with('.') && !s.contains("http"), "{s}");
         assert!(gsm::parts(&s).unwrap() >= 2);
+    }
+
+    #[test]
+    fn staff_alerts_name_the_dossier_its_due_date_and_its_page() {
+        let soon = Notice::DossierDueSoon {
+            code: CODE.into(),
+            procedure: "Đăng ký khai sinh".into(),
+            due_at: at(12, 16),
+            left: "còn 2 ngày làm việc".into(),
+            dossier_url: "https://xaso.example/dossiers/X".into(),
+        };
+        let r = email(&soon, Lang::Vi);
+        assert_eq!(r.subject, format!("Cảnh báo: hồ sơ {CODE} sắp đến hạn"));
+        assert!(r.body.contains("Hạn giải quyết: 12/03/2026 16:30 (còn 2 ngày làm việc)"), "{}", r.body);
+        assert!(r.body.contains("Mẫu 04") && r.body.contains("https://xaso.example/dossiers/X"));
+        let late = Notice::DossierOverdue {
+            code: CODE.into(),
+            procedure: "Đăng ký khai sinh".into(),
+            due_at: at(12, 16),
+            dossier_url: "https://xaso.example/dossiers/X".into(),
+        };
+        assert_eq!(email(&late, Lang::Vi).subject, format!("Cảnh báo: hồ sơ {CODE} đã quá hạn"));
+        assert!(email(&late, Lang::En).body.contains("Due: 12/03/2026 16:30 (overdue)"));
+        assert_eq!((soon.kind(), late.kind()), ("dossier_due_soon", "dossier_overdue"));
+        for n in [soon, late] {
+            let s = sms(&n, Lang::Vi);
+            assert!(s.is_ascii() && s.contains(CODE), "{s}");
+        }
     }
 
     #[test]

@@ -92,13 +92,13 @@ fn clean_name(name: &str) -> String {
     if cleaned.is_empty() { "tep".to_string() } else { cleaned }
 }
 
-/// Attaches a file to a dossier that is not closed, audited.
+/// Checks a file against the rules (a component label, not empty, at most
+/// [`MAX_FILE_BYTES`], PDF/JPEG/PNG by content, agreeing with the declared
+/// type) and hashes it: the row to store.
 ///
 /// # Errors
-/// [`Error::Invalid`] for an empty, too large or unaccepted file (the web
-/// layer checks size and type first to answer 413 / 415);
-/// [`Error::Conflict`] for a closed dossier.
-pub async fn attach(db: &Db, actor: &Actor, code: &str, file: NewFile, at: i64) -> Result<(Dossier, FileMeta)> {
+/// [`Error::Invalid`] saying which rule it breaks.
+pub(crate) fn checked(file: NewFile) -> Result<FileRow> {
     let component = required(&file.component, "tên thành phần hồ sơ", "the component label")?;
     if file.content.is_empty() {
         return Err(Error::Invalid("tệp rỗng (the file is empty)".into()));
@@ -124,31 +124,42 @@ pub async fn attach(db: &Db, actor: &Actor, code: &str, file: NewFile, at: i64) 
             )));
         }
     }
+    Ok(FileRow {
+        purpose: if file.is_result { "result" } else { "component" },
+        component,
+        file_name: clean_name(&file.file_name),
+        mime,
+        sha256: hex::encode(Sha256::digest(&file.content)),
+        content: file.content,
+    })
+}
+
+/// Attaches a file to a dossier that is not closed, audited.
+///
+/// # Errors
+/// [`Error::Invalid`] for an empty, too large or unaccepted file (the web
+/// layer checks size and type first to answer 413 / 415);
+/// [`Error::Conflict`] for a closed dossier.
+pub async fn attach(db: &Db, actor: &Actor, code: &str, file: NewFile, at: i64) -> Result<(Dossier, FileMeta)> {
+    let is_result = file.is_result;
+    let row = checked(file)?;
     let d = load(db, code).await?;
     if d.status_checked()?.is_final() {
         return Err(Error::Conflict(
             "hồ sơ đã kết thúc, không thể đính kèm thêm tệp (the dossier is closed: no more files)".into(),
         ));
     }
-    let sha256 = hex::encode(Sha256::digest(&file.content));
-    let file_name = clean_name(&file.file_name);
-    let purpose = if file.is_result { "result" } else { "component" };
-    let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
+    let (purpose, component, file_name, mime, sha256) =
+        (row.purpose, row.component.clone(), row.file_name.clone(), row.mime, row.sha256.clone());
+    let size = i64::try_from(row.content.len()).unwrap_or(i64::MAX);
     let details = json!({"purpose": purpose, "component": component, "file_name": file_name, "mime": mime,
                          "size": size, "sha256": sha256});
     let mut plan =
         Plan::new(&d, at, Event { action: "attach", note: file_name.clone(), form: None, details: Some(details) });
-    if file.is_result {
+    if is_result {
         plan.after.has_e_result = true;
     }
-    plan.file = Some(FileRow {
-        purpose,
-        component: component.clone(),
-        file_name: file_name.clone(),
-        mime,
-        sha256: sha256.clone(),
-        content: file.content,
-    });
+    plan.file = Some(row);
     let (d, id) = apply(db, actor, &d, plan).await?;
     let meta = FileMeta {
         id: id.unwrap_or_default(),

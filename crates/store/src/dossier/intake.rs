@@ -25,7 +25,8 @@ use domain::dossier::{Action, Channel, Context, DossierCode, FormKind, Status, n
 use domain::person::{CitizenId, Phone, mask_name};
 use serde_json::json;
 
-use super::{COLS, Dossier, deadlines};
+use super::plan::FileRow;
+use super::{COLS, Dossier, deadlines, notice};
 use crate::audit::{Actor, Change};
 use crate::{Db, Error, Result, audit_in_tx, on_pool};
 
@@ -57,19 +58,35 @@ pub struct NewDossier {
     pub channel: Channel,
 }
 
-/// Receives a dossier at `at` (UTC ms), audited, in one transaction: the
-/// procedure version valid on the local day, the next code of the agency's
-/// day, the due date from the procedure's time limit (the catalogue keeps no separate online limit yet).
-///
-/// # Errors
-/// [`Error::Invalid`] for an empty name, a bad agency ID, or a procedure
-/// code with no version valid that day; [`Error::NotFound`] for an unknown unit.
-pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result<Dossier> {
-    let name = new.applicant.name.trim().to_string();
-    if name.is_empty() {
+/// How a new dossier starts: received at the desk (status 2, with its due
+/// date and Mẫu 01) or submitted online (status 1, files attached, no due
+/// date until an officer receives it).
+#[derive(Debug, Clone)]
+pub(crate) struct Start {
+    /// The status it starts in.
+    pub status: Status,
+    /// The due date, if it runs from now.
+    pub due: Option<i64>,
+    /// The first event's action (`receive`, `submit`).
+    pub action: &'static str,
+    /// The form the first event issues.
+    pub form: Option<FormKind>,
+    /// The applicant's e-mail for notifications, if given.
+    pub email: Option<String>,
+    /// Component files, already checked.
+    pub files: Vec<FileRow>,
+}
+
+/// What a new dossier is filed against: its unit, the procedure version
+/// valid that day and the checked agency ID.
+pub(crate) type Resolved = (crate::unit::Unit, crate::procedure::Procedure, domain::dossier::AgencyId);
+
+/// The procedure version valid on the local day of `at`, the unit and the
+/// checked agency ID of a new dossier.
+pub(crate) async fn resolve(db: &Db, new: &NewDossier, at: i64) -> Result<Resolved> {
+    if new.applicant.name.trim().is_empty() {
         return Err(Error::Invalid("thiếu họ tên người nộp hồ sơ (applicant name is required)".into()));
     }
-    let address = new.applicant.address.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
     let unit = crate::unit::get(db, new.unit_id).await?;
     let day = domain::time::local_date(domain::time::from_millis(at));
     let code = new.procedure_code.trim();
@@ -82,12 +99,66 @@ pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result
     // Check the agency ID and the date once here, so the code built in the transaction cannot fail on them.
     let agency =
         DossierCode::for_receipt(&new.agency, at, 1).map_err(|e| Error::Invalid(e.to_string()))?.agency().clone();
+    Ok((unit, procedure, agency))
+}
+
+/// Receives a dossier at `at` (UTC ms), audited, in one transaction: the
+/// procedure version valid on the local day, the next code of the agency's
+/// day, the due date from the procedure's time limit (the catalogue keeps no separate online limit yet).
+///
+/// # Errors
+/// [`Error::Invalid`] for an empty name, a bad agency ID, or a procedure
+/// code with no version valid that day; [`Error::NotFound`] for an unknown unit.
+pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result<Dossier> {
+    let resolved = resolve(db, &new, at).await?;
+    let start = receipt(&resolved.1, at, Vec::new())?;
+    insert(db, actor, new, resolved, start, at).await
+}
+
+/// How a dossier received at `at` starts: status 2 with its due date and Mẫu 01.
+pub(crate) fn receipt(procedure: &crate::procedure::Procedure, at: i64, files: Vec<FileRow>) -> Result<Start> {
     let status =
         next(Status::Submitted, Action::Receive, &Context::default()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let due = deadlines().due(at, procedure.time);
+    Ok(Start {
+        status,
+        due: deadlines().due(at, procedure.time),
+        action: Action::Receive.as_str(),
+        form: Action::Receive.form(),
+        email: None,
+        files,
+    })
+}
+
+/// Stores a new dossier as `start` says, in one transaction: the next code
+/// of the agency's day, the dossier, its files and contact, its first event
+/// (with the applicant's notification job when it is a receipt) and the
+/// audit row (personal data masked).
+pub(crate) async fn insert(
+    db: &Db,
+    actor: &Actor,
+    new: NewDossier,
+    (unit, procedure, agency): Resolved,
+    start: Start,
+    at: i64,
+) -> Result<Dossier> {
+    let name = new.applicant.name.trim().to_string();
+    let address = new.applicant.address.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
+    let day = domain::time::local_date(domain::time::from_millis(at));
+    let status = start.status;
+    let due = start.due;
     let day_key = day.format("%Y-%m-%d").to_string();
     let id_number = new.applicant.id_number.as_ref().map(|c| c.as_str().to_string());
     let phone = new.applicant.phone.as_ref().map(|p| p.as_str().to_string());
+    let files: Vec<_> = start
+        .files
+        .iter()
+        .map(|f| {
+            json!({"component": f.component, "file_name": f.file_name, "mime": f.mime, "sha256": f.sha256,
+                        "size": f.content.len()})
+        })
+        .collect();
+    let details = (!files.is_empty()).then(|| json!({"files": files}).to_string());
+    let now = crate::now_ms();
     let dossier = on_pool!(db.writer(), p => {
         let mut tx = p.begin().await?;
         let seq: i64 = sqlx::query_scalar(
@@ -126,21 +197,49 @@ pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result
             .bind(procedure.result_type.as_str())
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO dossier_events (dossier_id, at, action, from_status, to_status, actor_id, note, form)
-             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7)")
+        for f in &start.files {
+            sqlx::query(
+                "INSERT INTO dossier_files (dossier_id, purpose, component, file_name, mime, size, sha256, content,
+                     uploaded_at, uploaded_by)
+                 VALUES ($1, 'component', $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(d.id)
+                .bind(&f.component)
+                .bind(&f.file_name)
+                .bind(f.mime)
+                .bind(i64::try_from(f.content.len()).unwrap_or(i64::MAX))
+                .bind(&f.sha256)
+                .bind(&f.content)
+                .bind(at)
+                .bind(actor.user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(email) = &start.email {
+            sqlx::query("INSERT INTO dossier_contacts (dossier_id, email) VALUES ($1, $2)")
+                .bind(d.id)
+                .bind(email)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let event_id: i64 = sqlx::query_scalar(
+            "INSERT INTO dossier_events (dossier_id, at, action, from_status, to_status, actor_id, note, form, details)
+             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8) RETURNING id")
             .bind(d.id)
             .bind(at)
-            .bind(Action::Receive.as_str())
+            .bind(start.action)
             .bind(i32::from(status.code()))
             .bind(actor.user_id)
             .bind(new.channel.as_str())
-            .bind(Action::Receive.form().map(FormKind::as_str))
-            .execute(&mut *tx)
+            .bind(start.form.map(FormKind::as_str))
+            .bind(&details)
+            .fetch_one(&mut *tx)
             .await?;
+        if notice::notifies(start.action) {
+            notice::enqueue_job!(tx, d.id, event_id, now)?;
+        }
         let change = Change {
             unit_id: Some(unit.id),
-            action: "dossier.receive",
+            action: if status == Status::Submitted { "dossier.submit" } else { "dossier.receive" },
             object_type: "dossier",
             object_id: d.code.clone(),
             before: None,
@@ -152,7 +251,9 @@ pub async fn receive(db: &Db, actor: &Actor, new: NewDossier, at: i64) -> Result
                     "id_number": new.applicant.id_number.as_ref().map(CitizenId::masked),
                     "phone": new.applicant.phone.as_ref().map(Phone::masked),
                     "address": address.as_ref().map(|_| "***"),
+                    "email": start.email.as_ref().map(|_| "***"),
                 },
+                "files": files,
             })),
         };
         audit_in_tx!(&mut *tx, actor, &change, at)?;

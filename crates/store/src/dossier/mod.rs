@@ -16,20 +16,31 @@
 //!   and type checked, reads audited);
 //! - [`timeline`]: a dossier's history as one read;
 //! - [`list`]: the processor's list in a unit scope, due soon / overdue;
-//! - [`tracking`]: the masked public view behind the phone check.
+//! - [`tracking`]: the masked public view behind the phone check;
+//! - [`privacy`]: the audit row of a staff member's full view of personal data;
+//! - [`online`]: the portal's submission (status 1, files attached), its
+//!   receipt by an officer, and the completeness check at the counter;
+//! - [`rating`]: the applicant's 1–5 rating after the result is returned;
+//! - [`notice`]: the applicant's notifications, enqueued with the event;
+//! - [`alert`]: due-soon / overdue alerts to staff, once per dossier and kind.
 //!
 //! Every transition is decided on a dossier read at revision `r` and applied
 //! with `UPDATE … WHERE revision = r` ([`plan::apply`]), so two officers
 //! acting at once cannot both succeed on the same state.
 
+pub mod alert;
 pub mod extension;
 pub mod file;
 pub mod generate;
 pub mod import;
 pub mod intake;
 pub mod list;
+pub mod notice;
+pub mod online;
 pub mod pause;
 mod plan;
+pub mod privacy;
+pub mod rating;
 pub mod report;
 pub mod step;
 pub mod timeline;
@@ -44,7 +55,7 @@ use serde::Serialize;
 pub use extension::extend;
 pub use file::{FileMeta, NewFile, attach, file_content, files};
 pub use intake::{Applicant, NewDossier, receive};
-pub use list::{DueFilter, ListFilter, ListPage, list};
+pub use list::{DueFilter, ListFilter, ListPage, ListSort, list};
 pub use pause::{SupplementRequest, fee_paid, request_fee, request_supplement, supplement_received};
 pub use step::{StepTarget, forward, send_back};
 pub use timeline::{Timeline, timeline};

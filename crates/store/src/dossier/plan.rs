@@ -1,7 +1,9 @@
 //! Applying a decided transition: one transaction that updates the dossier
 //! (only if it is still at the revision the decision was made on), closes or
 //! opens its step and pause, records an extension or a file, appends the
-//! event and writes the audit row.
+//! event (with the applicant's notification job, see [`super::notice`]) and
+//! writes the audit row. The receipt of an online submission also moves
+//! `received_at` and `original_due_at` (the plan's `after` carries them).
 //!
 //! The action functions ([`super::workflow`], [`super::step`],
 //! [`super::pause`], [`super::extension`], [`super::file`]) read the dossier,
@@ -140,7 +142,8 @@ pub(crate) async fn apply(db: &Db, actor: &Actor, before: &Dossier, plan: Plan) 
             "UPDATE dossiers SET status = $3, due_at = $4, due_without_extension_at = $5, finished_at = $6,
                  returned_at = $7, ended_at = $8, supplement_count = $9, extension_count = $10, paused_minutes = $11,
                  current_step = $12, assignee_id = $13, result_channel = $14, has_e_result = $15, timeliness = $16,
-                 result_type = $17, revision = revision + 1, updated_at = $18
+                 result_type = $17, revision = revision + 1, updated_at = $18, received_at = $19,
+                 original_due_at = $20
              WHERE id = $1 AND revision = $2 RETURNING {COLS}"))
             .bind(before.id)
             .bind(before.revision)
@@ -160,6 +163,8 @@ pub(crate) async fn apply(db: &Db, actor: &Actor, before: &Dossier, plan: Plan) 
             .bind(&a.timeliness)
             .bind(&a.result_type)
             .bind(at)
+            .bind(a.received_at)
+            .bind(a.original_due_at)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(d) = updated else {
@@ -267,6 +272,9 @@ pub(crate) async fn apply(db: &Db, actor: &Actor, before: &Dossier, plan: Plan) 
             .bind(&details_text)
             .fetch_one(&mut *tx)
             .await?;
+        if super::notice::notifies(plan.event.action) {
+            super::notice::enqueue_job!(tx, d.id, event_id, crate::now_ms())?;
+        }
         let mut after = summary(&d);
         if let Value::Object(m) = &mut after {
             m.insert("event_id".into(), json!(event_id));

@@ -4,11 +4,15 @@
 //! unit, field, procedure or month; and (in [`r766`]) the Decision 766
 //! preview built from the same aggregate.
 //!
-//! **One aggregate per report.** The dossiers are read once, by the
-//! covering index `dossiers_report (unit_id, received_at, …)` of migration
-//! 0011, grouped by the key and the local day of receipt ([`buckets`]); a
-//! second, narrower aggregate groups the finished ones by the local day
-//! they finished. No row crosses to Rust: at most (keys × days) buckets do.
+//! **A rollup, recounted at the edge.** A report sums the trigger-kept
+//! rollup of migration 0015 ([`rollup`]): per unit, local day of receipt,
+//! local day of finish and procedure, the counts of its dossiers as they
+//! stand now. The few dossiers of the period that could read differently at
+//! its end (a timestamp at or after it) are recounted live
+//! ([`live_buckets`]) and their "now" counts replaced. No dossier row
+//! crosses to Rust: at most (keys × days × finish days) buckets do. The
+//! same report counted live over every dossier ([`report_live`],
+//! [`r766::report_766_live`]) is the reference the tests hold it to.
 //!
 //! **Working time without a per-dossier round trip.** The working minutes
 //! between receipt and finish are `W(finish) − W(receipt) − paused`, where
@@ -28,6 +32,7 @@
 //! overdue when their due date is before the period end.
 
 pub mod r766;
+pub mod rollup;
 
 use std::collections::BTreeMap;
 
@@ -219,7 +224,7 @@ fn office_minutes_sql(t: &str) -> String {
 }
 
 /// The `unit_id IN (…)` of a unit list (ids from the database, inlined as integers).
-fn units_sql(units: &[i64]) -> String {
+pub(crate) fn units_sql(units: &[i64]) -> String {
     let ids: Vec<String> = units.iter().map(i64::to_string).collect();
     format!("unit_id IN ({})", ids.join(", "))
 }
@@ -229,6 +234,8 @@ fn units_sql(units: &[i64]) -> String {
 pub(crate) struct Bucket {
     pub k: String,
     pub day: i64,
+    /// Local day of finish of the finished ones (-1 for the others).
+    pub fday: i64,
     pub received: i64,
     pub online: i64,
     pub early: i64,
@@ -237,9 +244,11 @@ pub(crate) struct Bucket {
     pub ended: i64,
     pub open_on_time: i64,
     pub open_overdue: i64,
-    /// Finished: their count, Σ office minutes of the receipt's time of day, Σ paused minutes.
+    /// Finished: their count, Σ office minutes of the receipt's and of the
+    /// finish's time of day, Σ paused minutes.
     pub fin: i64,
     pub fin_rec_minutes: i64,
+    pub fin_fin_minutes: i64,
     pub fin_paused: i64,
     /// Decision 766 item 2.1 tally.
     pub v_on_time: i64,
@@ -253,30 +262,82 @@ pub(crate) struct Bucket {
     pub paper_e_result: i64,
     /// Item 3.6: dossiers of fee-bearing procedures.
     pub fee_dossiers: i64,
+    /// Item 5.4: rated at most [`crate::dossier::rating::DISLIKE_AT_MOST`] stars.
+    pub disliked: i64,
+    /// Item 4.2: with a component file and, where the result is on paper, an e-result.
+    pub digitised: i64,
 }
 
-/// The main aggregate: dossiers of `units` received in `period`, by key and
-/// local day of receipt. `fee_procedures` are the procedure ids with fees.
-pub(crate) async fn buckets(
+impl Bucket {
+    /// The same counts taken back (to subtract a recount).
+    pub(crate) fn negated(mut self) -> Bucket {
+        for v in [
+            &mut self.received,
+            &mut self.online,
+            &mut self.early,
+            &mut self.on_time,
+            &mut self.late,
+            &mut self.ended,
+            &mut self.open_on_time,
+            &mut self.open_overdue,
+            &mut self.fin,
+            &mut self.fin_rec_minutes,
+            &mut self.fin_fin_minutes,
+            &mut self.fin_paused,
+            &mut self.v_on_time,
+            &mut self.v_late,
+            &mut self.v_pending_ok,
+            &mut self.v_pending_late,
+            &mut self.online_766,
+            &mut self.paper_done,
+            &mut self.paper_e_result,
+            &mut self.fee_dossiers,
+            &mut self.disliked,
+            &mut self.digitised,
+        ] {
+            *v = -*v;
+        }
+        self
+    }
+}
+
+/// Which dossiers a live count reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Live {
+    /// All those received in the period, judged at its end.
+    All,
+    /// Those whose report horizon is at or after the period's end (see
+    /// [`rollup`]), judged at the instant given (UTC ms; `i64::MAX` for
+    /// "as they stand now", the rollup's view).
+    Horizon(i64),
+}
+
+/// The live aggregate: dossiers of `units` received in `period`, by key,
+/// local day of receipt and local day of finish, read from the dossiers
+/// themselves. `fee_procedures` are the procedure ids with fees.
+pub(crate) async fn live_buckets(
     db: &Db,
     units: &[i64],
     period: &Period,
     by: GroupBy,
     fee_procedures: &[i64],
+    which: Live,
 ) -> Result<Vec<Bucket>> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let fin = "(finished_at IS NOT NULL AND finished_at < $2)";
-    let ended = format!("(NOT {fin} AND ended_at IS NOT NULL AND ended_at < $2)");
+    // $1, $2: the period; $3: the instant the dossiers are judged at.
+    let fin = "(finished_at IS NOT NULL AND finished_at < $3)";
+    let ended = format!("(NOT {fin} AND ended_at IS NOT NULL AND ended_at < $3)");
     let open = format!("(NOT {fin} AND NOT {ended})");
     let finish766 = "COALESCE(finished_at, returned_at, ended_at, CASE WHEN status = 5 THEN updated_at END)";
-    let done766 = format!("({finish766} IS NOT NULL AND {finish766} < $2)");
+    let done766 = format!("({finish766} IS NOT NULL AND {finish766} < $3)");
     let ok_done = format!(
         "(supplement_count <= 1 AND (due_without_extension_at IS NULL OR {finish766} <= due_without_extension_at))"
     );
-    let ok_open = "(supplement_count <= 1 AND (due_without_extension_at IS NULL OR due_without_extension_at >= $2))";
+    let ok_open = "(supplement_count <= 1 AND (due_without_extension_at IS NULL OR due_without_extension_at >= $3))";
     let paper = "result_type IN ('paper', 'paper_and_electronic')";
+    let electronic = "(result_type = 'electronic' OR has_e_result)";
     let fee = if fee_procedures.is_empty() {
         "0".to_string()
     } else {
@@ -284,74 +345,59 @@ pub(crate) async fn buckets(
         format!("SUM(CASE WHEN procedure_id IN ({}) THEN 1 ELSE 0 END)", ids.join(", "))
     };
     let n = |cond: &str| format!("CAST(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS BIGINT)");
+    // The recount reads the horizon's index: `+received_at` keeps SQLite's
+    // planner off the (much wider) range of receipt dates.
+    let (as_of, received, horizon) = match which {
+        Live::All => (period.end_ms(), "received_at", ""),
+        Live::Horizon(at) => (at, "+received_at", " AND report_horizon >= $2"),
+    };
     let sql = format!(
         "SELECT {key} AS k, (received_at + {OFFSET_MS}) / {DAY_MS} AS day,
+            CASE WHEN {fin} THEN (finished_at + {OFFSET_MS}) / {DAY_MS} ELSE -1 END AS fday,
             COUNT(*) AS received,
             {online} AS online,
             {early} AS early, {on_time} AS on_time, {late} AS late, {ended_n} AS ended,
             {open_on_time} AS open_on_time, {open_overdue} AS open_overdue,
             {fin_n} AS fin,
             CAST(SUM(CASE WHEN {fin} THEN {rec_minutes} ELSE 0 END) AS BIGINT) AS fin_rec_minutes,
+            CAST(SUM(CASE WHEN {fin} THEN {fin_minutes} ELSE 0 END) AS BIGINT) AS fin_fin_minutes,
             CAST(SUM(CASE WHEN {fin} THEN paused_minutes ELSE 0 END) AS BIGINT) AS fin_paused,
             {v_on_time} AS v_on_time, {v_late} AS v_late, {v_pending_ok} AS v_pending_ok,
             {v_pending_late} AS v_pending_late,
             {online_766} AS online_766, {paper_done} AS paper_done, {paper_e} AS paper_e_result,
-            CAST({fee} AS BIGINT) AS fee_dossiers
-         FROM dossiers
-         WHERE {units} AND received_at >= $1 AND received_at < $2
-         GROUP BY 1, 2",
+            CAST({fee} AS BIGINT) AS fee_dossiers,
+            {disliked} AS disliked, {digitised} AS digitised
+         FROM dossiers d
+         WHERE {units} AND {received} >= $1 AND {received} < $2{horizon}
+         GROUP BY 1, 2, 3",
         key = by.key_sql(),
         online = n("channel = 2"),
         early = n(&format!("{fin} AND timeliness = 'early'")),
         on_time = n(&format!("{fin} AND COALESCE(timeliness, 'on_time') = 'on_time'")),
         late = n(&format!("{fin} AND timeliness = 'late'")),
         ended_n = n(&ended),
-        open_on_time = n(&format!("{open} AND (due_at IS NULL OR due_at >= $2)")),
-        open_overdue = n(&format!("{open} AND due_at < $2")),
+        open_on_time = n(&format!("{open} AND (due_at IS NULL OR due_at >= $3)")),
+        open_overdue = n(&format!("{open} AND due_at < $3")),
         fin_n = n(fin),
         rec_minutes = office_minutes_sql("received_at"),
+        fin_minutes = office_minutes_sql("finished_at"),
         v_on_time = n(&format!("{done766} AND {ok_done}")),
         v_late = n(&format!("{done766} AND NOT {ok_done}")),
         v_pending_ok = n(&format!("NOT {done766} AND {ok_open}")),
         v_pending_late = n(&format!("NOT {done766} AND NOT {ok_open}")),
-        online_766 = n("channel = 2 AND (result_type = 'electronic' OR has_e_result)"),
+        online_766 = n(&format!("channel = 2 AND {electronic}")),
         paper_done = n(&format!("{fin} AND {paper}")),
         paper_e = n(&format!("{fin} AND {paper} AND has_e_result")),
+        disliked = n(&format!("rating IS NOT NULL AND rating <= {}", super::rating::DISLIKE_AT_MOST)),
+        digitised = n(&format!(
+            "{electronic} AND EXISTS (SELECT 1 FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'component')"
+        )),
         units = units_sql(units),
     );
     let (start, end) = (period.start_ms(), period.end_ms());
-    Ok(on_pool!(db.reader(), p => sqlx::query_as::<_, Bucket>(&sql).bind(start).bind(end).fetch_all(p).await?))
-}
-
-/// Finished dossiers of one key and local day of finish.
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct FinishBucket {
-    k: String,
-    day: i64,
-    n: i64,
-    minutes: i64,
-}
-
-/// The second aggregate: the finished dossiers by key and local day of finish.
-async fn finish_buckets(db: &Db, units: &[i64], period: &Period, by: GroupBy) -> Result<Vec<FinishBucket>> {
-    if units.is_empty() {
-        return Ok(Vec::new());
-    }
-    let key = match by {
-        GroupBy::Month => format!("CAST((received_at + {OFFSET_MS}) / {DAY_MS} AS TEXT)"),
-        other => other.key_sql().to_string(),
-    };
-    let sql = format!(
-        "SELECT {key} AS k, (finished_at + {OFFSET_MS}) / {DAY_MS} AS day, COUNT(*) AS n,
-            CAST(SUM({minutes}) AS BIGINT) AS minutes
-         FROM dossiers
-         WHERE {units} AND received_at >= $1 AND received_at < $2 AND finished_at IS NOT NULL AND finished_at < $2
-         GROUP BY 1, 2",
-        minutes = office_minutes_sql("finished_at"),
-        units = units_sql(units),
-    );
-    let (start, end) = (period.start_ms(), period.end_ms());
-    Ok(on_pool!(db.reader(), p => sqlx::query_as::<_, FinishBucket>(&sql).bind(start).bind(end).fetch_all(p).await?))
+    Ok(
+        on_pool!(db.reader(), p => sqlx::query_as::<_, Bucket>(&sql).bind(start).bind(end).bind(as_of).fetch_all(p).await?),
+    )
 }
 
 /// The local date of a day number (days since 1970-01-01).
@@ -370,25 +416,22 @@ fn day_weight(day: i64) -> (i64, bool) {
     (cal.working_days_before(cd) * DAY_MINUTES, cal.is_working_day(cd))
 }
 
-/// Σ W(t) of `n` instants on local day `day` whose office minutes sum to `minutes`.
-fn weight(day: i64, n: i64, minutes: i64) -> i64 {
-    let (before, working) = day_weight(day);
-    n * before + if working { minutes } else { 0 }
-}
-
 /// Working minutes from receipt to finish of every finished dossier, per
-/// key: Σ W(finish) − Σ W(receipt) − Σ paused.
-fn processing_minutes(
-    buckets: &[Bucket],
-    finished: &[FinishBucket],
-    key: impl Fn(&str, i64) -> String,
-) -> BTreeMap<String, i64> {
+/// key: Σ W(finish) − Σ W(receipt) − Σ paused (linear in the buckets, so a
+/// bucket taken back counts negatively).
+fn processing_minutes(buckets: &[Bucket], key: impl Fn(&str, i64) -> String) -> BTreeMap<String, i64> {
     let mut out: BTreeMap<String, i64> = BTreeMap::new();
-    for b in buckets.iter().filter(|b| b.fin > 0) {
-        *out.entry(key(&b.k, b.day)).or_default() -= weight(b.day, b.fin, b.fin_rec_minutes) + b.fin_paused;
-    }
-    for f in finished {
-        *out.entry(key(&f.k, f.day)).or_default() += weight(f.day, f.n, f.minutes);
+    let mut days: std::collections::HashMap<i64, (i64, bool)> = std::collections::HashMap::new();
+    let mut weight = |day: i64, n: i64, minutes: i64| {
+        let (before, working) = *days.entry(day).or_insert_with(|| day_weight(day));
+        n * before + if working { minutes } else { 0 }
+    };
+    for b in buckets {
+        if b.fin == 0 && b.fin_rec_minutes == 0 && b.fin_fin_minutes == 0 && b.fin_paused == 0 {
+            continue;
+        }
+        let m = weight(b.fday, b.fin, b.fin_fin_minutes) - weight(b.day, b.fin, b.fin_rec_minutes) - b.fin_paused;
+        *out.entry(key(&b.k, b.day)).or_default() += m;
     }
     out
 }
@@ -398,12 +441,25 @@ fn month_of(day: i64) -> String {
     date_of_day(day).format("%Y-%m").to_string()
 }
 
-/// The grouped dossier report of `units` over `period`.
+/// The grouped dossier report of `units` over `period`, from the rollup
+/// (see [`rollup`]).
 pub async fn report(db: &Db, units: &[i64], period: Period, by: GroupBy) -> Result<DossierReport> {
-    let b = buckets(db, units, &period, by, &[]).await?;
+    let b = rollup::buckets(db, units, &period, by, &[]).await?;
+    report_from(db, &b, period, by).await
+}
+
+/// The same report counted live from the dossiers, without the rollup: the
+/// reference the rollup must equal (tests, and checking a database).
+pub async fn report_live(db: &Db, units: &[i64], period: Period, by: GroupBy) -> Result<DossierReport> {
+    let b = live_buckets(db, units, &period, by, &[], Live::All).await?;
+    report_from(db, &b, period, by).await
+}
+
+/// The report's rows from its buckets.
+async fn report_from(db: &Db, b: &[Bucket], period: Period, by: GroupBy) -> Result<DossierReport> {
     let mut rows: BTreeMap<String, Counts> = BTreeMap::new();
     let key_of = |k: &str, day: i64| if by == GroupBy::Month { month_of(day) } else { k.to_string() };
-    for x in &b {
+    for x in b {
         rows.entry(key_of(&x.k, x.day)).or_default().add(&Counts {
             received: x.received,
             online: x.online,
@@ -416,16 +472,11 @@ pub async fn report(db: &Db, units: &[i64], period: Period, by: GroupBy) -> Resu
             processing_minutes: 0,
         });
     }
-    let f = finish_buckets(db, units, &period, by).await?;
-    // For months the finish aggregate's key is the day of receipt (a
-    // dossier belongs to its month of receipt, not of finish).
-    let minutes = processing_minutes(&b, &f, |k, day| match by {
-        GroupBy::Month => k.parse::<i64>().map_or_else(|_| month_of(day), month_of),
-        _ => k.to_string(),
-    });
-    for (k, m) in minutes {
+    for (k, m) in processing_minutes(b, key_of) {
         rows.entry(k).or_default().processing_minutes += m;
     }
+    // A key whose dossiers were all taken back by the recount has no row.
+    rows.retain(|_, c| *c != Counts::default());
     let mut total = Counts::default();
     rows.values().for_each(|c| total.add(c));
     let labels = labels(db, by, rows.keys()).await?;

@@ -54,12 +54,15 @@ pub struct PublicView {
     pub applicant_name_masked: String,
     /// The public events, oldest first.
     pub events: Vec<PublicEvent>,
+    /// The applicant's rating, 1–5, once given.
+    pub rating: Option<i32>,
 }
 
 /// Actions whose note is written to the applicant.
 const NOTE_FOR_APPLICANT: [&str; 4] = ["request_supplement", "refuse", "stop", "extend"];
 /// Actions shown to the applicant at all.
-const SHOWN: [&str; 13] = [
+const SHOWN: [&str; 15] = [
+    "submit",
     "receive",
     "forward",
     "send_back",
@@ -73,6 +76,7 @@ const SHOWN: [&str; 13] = [
     "refuse",
     "withdraw",
     "stop",
+    "rate",
 ];
 
 /// The last four digits of a stored phone number.
@@ -81,24 +85,32 @@ fn last4(phone: &str) -> Option<String> {
     (digits.len() >= 4).then(|| digits[digits.len() - 4..].iter().collect())
 }
 
+/// Whether `given` is the last four digits of the stored phone: false for
+/// anything but four digits, and for a dossier without a phone.
+pub(crate) fn phone_matches(stored: Option<&str>, given: &str) -> bool {
+    let given = given.trim();
+    if given.len() != 4 || !given.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Some(stored) = stored.and_then(last4) else {
+        return false;
+    };
+    // Compare every digit, so the time taken does not depend on where they differ.
+    stored.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// The dossier `code` if `phone_last4` matches the applicant's phone;
+/// `None` otherwise, whatever the reason.
+pub(crate) async fn proven(db: &Db, code: &str, phone_last4: &str) -> Result<Option<super::Dossier>> {
+    Ok(by_code(db, code).await?.filter(|d| phone_matches(d.applicant_phone.as_deref(), phone_last4)))
+}
+
 /// The public view of dossier `code` if `phone_last4` matches the
 /// applicant's phone; `None` otherwise, whatever the reason.
 pub async fn track(db: &Db, code: &str, phone_last4: &str) -> Result<Option<PublicView>> {
-    let given = phone_last4.trim();
-    if given.len() != 4 || !given.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(None);
-    }
-    let Some(d) = by_code(db, code).await? else {
+    let Some(d) = proven(db, code, phone_last4).await? else {
         return Ok(None);
     };
-    let Some(stored) = d.applicant_phone.as_deref().and_then(last4) else {
-        return Ok(None);
-    };
-    // Compare every digit, so the time taken does not depend on where they differ.
-    let same = stored.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if !same {
-        return Ok(None);
-    }
     let procedure_name = crate::procedure::get(db, d.procedure_id).await?.name;
     let events = events(db, d.id)
         .await?
@@ -124,5 +136,6 @@ pub async fn track(db: &Db, code: &str, phone_last4: &str) -> Result<Option<Publ
         procedure_name,
         applicant_name_masked,
         events,
+        rating: d.rating,
     }))
 }

@@ -167,6 +167,8 @@ pub async fn bill_month(db: &Db, actor: &Actor, codes: &PaymentCodes, market_id:
                     lines: vec![line],
                     due_date: Some(month.last_day()),
                     dossier_code: None,
+                    payer_phone: None,
+                    payer_email: None,
                 };
                 crate::payment::create_bill(db, actor, codes, new).await
             }

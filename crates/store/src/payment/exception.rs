@@ -53,7 +53,7 @@ pub struct Exception {
     pub reason: Option<String>,
 }
 
-const COLS: &str = "id, provider, txn_id, account, account_id, unit_id, amount, content, occurred_at, received_at, \
+pub(crate) const COLS: &str = "id, provider, txn_id, account, account_id, unit_id, amount, content, occurred_at, received_at, \
                     outcome, bill_id, expected, raw, resolved_at, resolved_by, resolution, reason";
 
 /// How staff resolve an exception.

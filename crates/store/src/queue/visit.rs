@@ -219,9 +219,32 @@ impl CandidateRow {
 /// How many times a PostgreSQL call-next re-chooses after losing a race.
 const MAX_CALL_ATTEMPTS: usize = 64;
 
+/// One counter's call-next, as a group commit carries it.
+#[derive(Debug, Clone)]
+pub struct CallRequest {
+    /// Who calls.
+    pub actor: Actor,
+    /// The calling counter.
+    pub counter_id: i64,
+    /// When (UTC ms).
+    pub at: i64,
+}
+
 /// Calls the next ticket for a counter by its work profile and the center's
-/// priority rule, audited. `Ok(None)` when nobody waits for this counter.
+/// priority rule, audited, in a transaction of its own. `Ok(None)` when
+/// nobody waits for this counter. The web layer calls through
+/// [`super::Caller`], which commits concurrent calls together.
 pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Result<Option<Ticket>> {
+    let req = CallRequest { actor: actor.clone(), counter_id, at };
+    call_batch(db, std::slice::from_ref(&req)).await?.pop().unwrap_or(Ok(None))
+}
+
+/// Calls next for each request in ONE transaction (one fsync for them all),
+/// in counter order so that concurrent batches of several instances lock
+/// counter rows in the same order; the answers come back in the requests'
+/// order. A refusal (unknown or inactive counter, too much contention) is
+/// that request's answer and writes nothing; a database error fails the batch.
+pub async fn call_batch(db: &Db, reqs: &[CallRequest]) -> Result<Vec<Result<Option<Ticket>>>> {
     // PostgreSQL: lock the counter row so two consoles of one counter take turns
     // with its priority-rule state. SQLite's single writer already serialises.
     let lock = match db.backend() {
@@ -232,66 +255,73 @@ pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Resu
         "SELECT c.unit_id, k.code, k.call_order, k.normal_streak, k.active, c.priority_rule, c.priority_every
          FROM queue_counters k JOIN queue_centers c ON c.id = k.center_id WHERE k.id = $1{lock}"
     );
-    let ticket = on_pool!(db.writer(), p => {
+    let mut order: Vec<usize> = (0..reqs.len()).collect();
+    order.sort_by_key(|&i| reqs[i].counter_id);
+    let mut answers: Vec<Option<Result<Option<Ticket>>>> = (0..reqs.len()).map(|_| None).collect();
+    on_pool!(db.writer(), p => {
         let mut tx = p.begin().await?;
-        let k = sqlx::query_as::<_, CounterRule>(&counter_sql)
-            .bind(counter_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("không có quầy #{counter_id} (no such counter)")))?;
-        if !k.active {
-            return Err(Error::Invalid(format!("quầy {} không hoạt động (counter inactive)", k.code)));
-        }
-        let services: Vec<i64> = sqlx::query_scalar(
-            "SELECT service_id FROM queue_profiles WHERE counter_id = $1 ORDER BY position")
-            .bind(counter_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        let profile = WorkProfile {
-            counter_id,
-            services,
-            order: domain::queue::CallOrder::parse(&k.call_order).unwrap_or_default(),
-        };
-        let heads_sql = heads_query(profile.services.len());
-        let rule = domain::queue::PriorityRule::from_parts(&k.priority_rule, k.priority_every)
-            .unwrap_or(domain::queue::PriorityRule::Strict);
-        let state = RuleState { normal_streak: u32::try_from(k.normal_streak).unwrap_or(u32::MAX) };
-        let mut claimed = None;
-        let mut lost_races = 0;
-        for _ in 0..MAX_CALL_ATTEMPTS {
-            // Only the head of each class can win (the rule orders a class by queue
-            // time, then id), so each class is read by its head alone: one short index
-            // walk per class, whatever the backlog.
-            let mut q = sqlx::query_as::<_, CandidateRow>(&heads_sql);
-            q = q.bind(counter_id);
-            for sid in &profile.services {
-                q = q.bind(*sid);
-            }
-            let rows = q.fetch_all(&mut *tx).await?;
-            let candidates: Vec<Candidate> = rows.iter().map(CandidateRow::candidate).collect();
-            let Some(pick) = select_next(&profile, rule, state, &candidates) else { break };
-            let t = sqlx::query_as::<_, Ticket>(&format!(
-                "UPDATE queue_visits SET state = 'called', counter_id = $2, target_counter_id = NULL, officer_id = $3,
-                     called_at = $4
-                 WHERE id = $1 AND state = 'waiting' RETURNING {TICKET_COLS}"))
-                .bind(pick.id)
-                .bind(counter_id)
-                .bind(actor.user_id)
-                .bind(at)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(t) = t {
-                claimed = Some((t, state.after(pick)));
-                break;
-            }
-            lost_races += 1;
-        }
-        if claimed.is_none() && lost_races == MAX_CALL_ATTEMPTS {
-            return Err(Error::Conflict("quá nhiều quầy gọi cùng lúc, hãy thử lại (too much contention)".into()));
-        }
-        match claimed {
-            None => None,
-            Some((t, next)) => {
+        for &i in &order {
+            let CallRequest { actor, counter_id, at } = &reqs[i];
+            let (counter_id, at) = (*counter_id, *at);
+            let answer: Result<Option<Ticket>> = 'one: {
+                let Some(k) = sqlx::query_as::<_, CounterRule>(&counter_sql)
+                    .bind(counter_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                else {
+                    break 'one Err(Error::NotFound(format!("không có quầy #{counter_id} (no such counter)")));
+                };
+                if !k.active {
+                    break 'one Err(Error::Invalid(format!("quầy {} không hoạt động (counter inactive)", k.code)));
+                }
+                let services: Vec<i64> = sqlx::query_scalar(
+                    "SELECT service_id FROM queue_profiles WHERE counter_id = $1 ORDER BY position")
+                    .bind(counter_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let profile = WorkProfile {
+                    counter_id,
+                    services,
+                    order: domain::queue::CallOrder::parse(&k.call_order).unwrap_or_default(),
+                };
+                let heads_sql = heads_query(profile.services.len());
+                let rule = domain::queue::PriorityRule::from_parts(&k.priority_rule, k.priority_every)
+                    .unwrap_or(domain::queue::PriorityRule::Strict);
+                let state = RuleState { normal_streak: u32::try_from(k.normal_streak).unwrap_or(u32::MAX) };
+                let mut claimed = None;
+                let mut lost_races = 0;
+                for _ in 0..MAX_CALL_ATTEMPTS {
+                    // Only the head of each class can win (the rule orders a class by queue
+                    // time, then id), so each class is read by its head alone: one short index
+                    // walk per class, whatever the backlog.
+                    let mut q = sqlx::query_as::<_, CandidateRow>(&heads_sql);
+                    q = q.bind(counter_id);
+                    for sid in &profile.services {
+                        q = q.bind(*sid);
+                    }
+                    let rows = q.fetch_all(&mut *tx).await?;
+                    let candidates: Vec<Candidate> = rows.iter().map(CandidateRow::candidate).collect();
+                    let Some(pick) = select_next(&profile, rule, state, &candidates) else { break };
+                    let t = sqlx::query_as::<_, Ticket>(&format!(
+                        "UPDATE queue_visits SET state = 'called', counter_id = $2, target_counter_id = NULL, officer_id = $3,
+                             called_at = $4
+                         WHERE id = $1 AND state = 'waiting' RETURNING {TICKET_COLS}"))
+                        .bind(pick.id)
+                        .bind(counter_id)
+                        .bind(actor.user_id)
+                        .bind(at)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(t) = t {
+                        claimed = Some((t, state.after(pick)));
+                        break;
+                    }
+                    lost_races += 1;
+                }
+                if claimed.is_none() && lost_races == MAX_CALL_ATTEMPTS {
+                    break 'one Err(Error::Conflict("quá nhiều quầy gọi cùng lúc, hãy thử lại (too much contention)".into()));
+                }
+                let Some((t, next)) = claimed else { break 'one Ok(None) };
                 sqlx::query("UPDATE queue_counters SET normal_streak = $1 WHERE id = $2")
                     .bind(i64::from(next.normal_streak))
                     .bind(counter_id)
@@ -307,12 +337,13 @@ pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Resu
                     after: Some(json!({"state": "called", "number": t.number, "counter": k.code})),
                 };
                 audit_in_tx!(&mut *tx, actor, &change, at)?;
-                tx.commit().await?;
-                Some(t)
-            }
+                Ok(Some(t))
+            };
+            answers[i] = Some(answer);
         }
+        tx.commit().await?;
     });
-    Ok(ticket)
+    Ok(answers.into_iter().map(|a| a.unwrap_or(Ok(None))).collect())
 }
 
 /// The query for the candidates of a counter: the head (oldest queue entry,

@@ -29,7 +29,7 @@ pub mod webhook;
 
 /// The payment-code format this installation issues: the `payment.code_prefix`
 /// setting ("XS" by default), read through the ingester's short cache.
-async fn payment_codes(st: &AppState) -> Result<PaymentCodes, AppError> {
+pub(crate) async fn payment_codes(st: &AppState) -> Result<PaymentCodes, AppError> {
     Ok(st.ingester.settings().await?.codes()?)
 }
 
@@ -146,6 +146,12 @@ pub struct PayerDto {
     /// Reference: student id, dossier code, stall number…
     #[serde(default, rename = "ref")]
     pub reference: String,
+    /// Phone, told when the bill is paid (optional; `0901234567` or `+84…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// E-mail address (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// One line of a bill, in đồng.
@@ -242,7 +248,8 @@ pub struct BillDto {
     pub paid_at: Option<i64>,
 }
 
-fn pay_url(st: &AppState, code: &str) -> String {
+/// The public page to pay the bill with `code`.
+pub(crate) fn pay_url(st: &AppState, code: &str) -> String {
     format!("{}/pay/{code}", st.config.public_url.trim_end_matches('/'))
 }
 
@@ -251,7 +258,7 @@ fn bill_dto(st: &AppState, b: Bill, unit: String) -> BillDto {
         unit,
         account: b.account_id,
         kind: b.kind.as_str().to_string(),
-        payer: PayerDto { name: b.payer_name, reference: b.payer_ref },
+        payer: PayerDto { name: b.payer_name, reference: b.payer_ref, phone: b.payer_phone, email: b.payer_email },
         description: b.description,
         lines: b
             .lines
@@ -315,6 +322,8 @@ pub async fn create_bill(
         lines,
         due_date,
         dossier_code: body.dossier,
+        payer_phone: body.payer.phone,
+        payer_email: body.payer.email,
     };
     let bill = store::payment::create_bill(&st.db, &actor, &payment_codes(&st).await?, new).await?;
     Ok((

@@ -240,7 +240,7 @@ pub async fn call_next(
     let counter = store::queue::counter(&st.db, counter_id).await?;
     let center = store::queue::center(&st.db, counter.center_id).await?;
     may_work(&st, &p, &center).await?;
-    match store::queue::visit::call_next(&st.db, &actor, counter_id, store::now_ms()).await? {
+    match st.caller.call_next(&actor, counter_id, store::now_ms()).await? {
         Some(t) => {
             publish_queue(&st, &center, QueueEventKind::TicketCalled, &t).await;
             Ok(Json(CalledDto { ticket: ticket_dto(&st, &t).await? }).into_response())

@@ -6,7 +6,10 @@
 //! (key, Vietnamese, English): the shared one here, and one per area beside
 //! it (`queue.rs`, …). A missing key shows `??`, which the i18n test catches.
 
+mod dossier;
+mod dossier_public;
 mod market;
+mod payment;
 mod queue;
 mod queue_stats;
 
@@ -85,7 +88,8 @@ static STRINGS: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
 pub type Table = &'static [(&'static str, &'static str, &'static str)];
 
 /// Every table of the interface.
-pub const TABLES: &[Table] = &[CORE, queue::TABLE, queue_stats::TABLE, market::TABLE];
+pub const TABLES: &[Table] =
+    &[CORE, queue::TABLE, queue_stats::TABLE, market::TABLE, payment::TABLE, dossier::TABLE, dossier_public::TABLE];
 
 /// The keys every area shares: the shell, navigation, errors, accounts, units.
 const CORE: Table = &[

@@ -23,6 +23,7 @@ pub fn register(registry: &mut Registry, senders: Arc<Senders>) {
     registry.register(store::notify::EMAIL_JOB, move |db, job| send(db, job, s.clone(), Channel::Email));
     let s = senders.clone();
     registry.register(store::notify::SMS_JOB, move |db, job| send(db, job, s.clone(), Channel::Sms));
+    super::dossier::register(registry, senders.clone());
     registry.register(store::payment::ingest::PAID_JOB, move |db, job| payment_paid(db, job, senders.clone()));
 }
 
@@ -100,21 +101,23 @@ async fn payment_paid(db: Db, job: Job, senders: Arc<Senders>) -> Result<(), Str
     store::payment::link::resume_dossier(&db, bill.id, &receipt.number, bill.paid_at.unwrap_or_else(store::now_ms))
         .await
         .map_err(|e| e.to_string())?;
-    let Some(phone) = store::notify::contact::bill_payer_phone(&db, bill.id).await.map_err(|e| e.to_string())? else {
+    let phone = store::notify::contact::bill_payer_phone(&db, bill.id).await.map_err(|e| e.to_string())?;
+    let email = store::notify::contact::bill_payer_email(&db, bill.id).await.map_err(|e| e.to_string())?;
+    if phone.is_none() && email.is_none() {
         tracing::info!(bill = bill.id, "bill paid; the payer has no contact to notify");
         return Ok(());
-    };
+    }
     let notice = Notice::PaymentReceived {
         bill_code: bill.payment_code.clone(),
         description: bill.description.clone(),
         amount: receipt.amount,
         receipt_number: receipt.number.clone(),
-        receipt_url: format!("{}/bien-lai/{}?k={}", senders.public_url, receipt.number, receipt.verify_key),
+        receipt_url: crate::pages::payment::receipt_link(&senders.public_url, &receipt.number, &receipt.verify_key),
     };
     let msg = Message {
         unit_id: Some(bill.unit_id),
         dedupe_key: Some(format!("payment_received:bill:{}", bill.id)),
-        ..Message::new(notice, None, Some(phone))
+        ..Message::new(notice, email, phone)
     };
     match store::notify::enqueue(&db, &store::audit::Actor::system(), msg).await {
         Ok(_) => Ok(()),

@@ -1,7 +1,8 @@
 //! Sending notifications: the SMTP mailer ([`smtp`]), the HTTP SMS gateway
 //! adapter ([`sms`]) and the job handlers ([`handler`]) that the runner
 //! (`crate::jobs`) calls for `notify.email`, `notify.sms` and
-//! `payment.paid`.
+//! `payment.paid`; [`dossier`] runs the dossier jobs (`dossier.notify` to
+//! applicants, `dossier.alerts` to staff).
 //!
 //! Each channel is configured or absent. An absent channel is disabled: its
 //! messages are recorded as `skipped`, never dropped silently. A transient
@@ -9,6 +10,7 @@
 //! backoff and marks the message `failed` after the last attempt; a
 //! permanent refusal (SMTP 5xx, other gateway 4xx) marks it `failed` at once.
 
+pub mod dossier;
 pub mod handler;
 pub mod sms;
 pub mod smtp;

@@ -47,6 +47,9 @@ pub struct CreateUser {
     password: String,
     role: String,
     unit: String,
+    /// Where dossier alerts go (optional).
+    #[serde(default)]
+    email: String,
 }
 
 /// `POST /admin/users`: creates a user with one grant.
@@ -75,13 +78,21 @@ pub async fn create_user(
                 )
             }
         };
+        let email = Some(f.email.trim()).filter(|e| !e.is_empty());
+        if let Some(e) = email {
+            domain::notify::Email::parse(e).map_err(|e| store::Error::Invalid(e.to_string()))?;
+        }
         let new = store::user::NewUser {
             username: f.username.clone(),
             display_name: f.display_name.clone(),
             password: f.password.clone(),
             grants: vec![(role, unit_id)],
         };
-        store::user::create(&st.db, &actor, new).await
+        let user = store::user::create(&st.db, &actor, new).await?;
+        if email.is_some() {
+            store::dossier::alert::set_user_email(&st.db, &actor, user.id, email).await?;
+        }
+        Ok::<_, store::Error>(user)
     }
     .await;
     match result {

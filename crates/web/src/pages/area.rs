@@ -36,16 +36,6 @@ async fn soon(ctx: PageCtx, title_key: &'static str, what_key: &'static str) -> 
     render(&Soon { ctx, title_key, what_key })
 }
 
-/// `GET /dossiers`.
-pub async fn dossiers(ctx: PageCtx) -> Result<Response, AppError> {
-    soon(ctx, "nav.dossiers", "area.dossiers").await
-}
-
-/// `GET /payments`.
-pub async fn payments(ctx: PageCtx) -> Result<Response, AppError> {
-    soon(ctx, "nav.payments", "area.payments").await
-}
-
 /// `GET /markets`.
 pub async fn markets(ctx: PageCtx) -> Result<Response, AppError> {
     soon(ctx, "nav.markets", "area.markets").await

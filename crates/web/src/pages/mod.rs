@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod area;
 pub mod auth;
+pub mod dossier;
 pub mod home;
 pub mod market;
 pub mod payment;

@@ -206,4 +206,7 @@ async fn browser_smoke_login_home_logout() {
     drop(driver);
 }
 
+mod dossier_online;
+mod dossier_pages;
+mod payments;
 mod queue;

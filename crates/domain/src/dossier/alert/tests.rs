@@ -88,3 +88,17 @@ fn calendar_day_limits_speak_in_days() {
     let late = d.time_left(vn("2026-05-06T11:00"), due, TimeUnit::CalendarDays);
     assert_eq!((late.parts(), late.phrase_vi()), ((2, 1, 0), "quá hạn 2 ngày".into()));
 }
+
+#[test]
+fn durations_read_in_days_hours_and_minutes() {
+    assert_eq!(duration_vi(480 + 150, 480, true), "1 ngày 2 giờ 30 phút làm việc");
+    assert_eq!(duration_vi(45, 480, true), "45 phút làm việc");
+    assert_eq!(duration_vi(2 * 480, 480, true), "2 ngày làm việc");
+    assert_eq!(duration_vi(1440 + 60, 1440, false), "1 ngày 1 giờ");
+    assert_eq!(duration_vi(0, 480, true), "dưới 1 phút");
+    assert_eq!(duration_vi(-5, 480, true), "dưới 1 phút");
+    assert_eq!(duration_en(480 + 61, 480, true), "1 working day 1 hour 1 minute");
+    assert_eq!(duration_en(3 * 480 + 120, 480, true), "3 working days 2 hours");
+    assert_eq!(duration_en(30, 1440, false), "30 minutes");
+    assert_eq!(duration_en(0, 480, false), "under a minute");
+}

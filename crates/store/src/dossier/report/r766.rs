@@ -1,9 +1,10 @@
 //! The Decision 766 preview of a unit subtree over a period, from local data.
 //!
-//! The dossier items come from the same aggregate as the dossier report
-//! ([`super::buckets`], one pass over the covering index) plus two narrow
-//! ones: dossiers paid online (bills linked to a dossier, paid) and
-//! digitised dossiers (with a component file). The catalogue items come from
+//! The dossier items come from the same counts as the dossier report (the
+//! rollup, [`super::rollup`], which also counts the digitised dossiers and
+//! the dislikes) plus one narrow count: the dossiers paid online (paid bills
+//! linked to a dossier). [`report_766_live`] computes the same from the
+//! dossiers themselves, the reference for tests. The catalogue items come from
 //! the procedure versions valid on the period's last day. The counts go into
 //! [`domain::report766::Inputs`] and [`domain::report766::report`] scores
 //! them under the configuration: the defaults ([`Config766::default`]) with
@@ -20,7 +21,9 @@
 //! - 3.3 has no sync data yet (no 1.4), so its factor is 1.
 //! - 3.6's fee procedures are the catalogue versions with a non-zero fee; a
 //!   dossier is paid online when a bill linked to it is paid (transfers).
-//! - 5.4's complaint share is the portal's, so only the late share counts.
+//! - 5.4's complaint share is the portal's; locally the dislikes count: the
+//!   dossiers their applicant rated 1 or 2 stars on the tracking page
+//!   ([`crate::dossier::rating`]), beside the late share.
 //! - 1.3 and 3.1 count the whole catalogue valid on the last day (the
 //!   catalogue is the installation's; it records no competent unit).
 
@@ -33,7 +36,7 @@ use domain::report766::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Bucket, GroupBy, Period, buckets, finish_buckets, processing_minutes, units_sql};
+use super::{Bucket, GroupBy, Live, Period, live_buckets, processing_minutes, rollup, units_sql};
 use crate::{Db, Error, Result, on_pool, settings};
 
 /// The settings key of the 766 configuration overrides (JSON).
@@ -136,25 +139,15 @@ async fn fee_procedures(db: &Db) -> Result<Vec<i64>> {
         .collect())
 }
 
-/// Dossiers received in the period that a paid bill links to.
+/// Dossiers received in the period that a paid bill links to. Read from the
+/// paid bills linked to a dossier (few beside the dossiers), each looked up
+/// by its dossier's code.
 async fn paid_online(db: &Db, units: &[i64], period: &Period) -> Result<i64> {
     let sql = format!(
-        "SELECT COUNT(DISTINCT d.id) FROM bills b JOIN dossiers d ON d.code = b.dossier_code
-         WHERE b.status = 'paid' AND b.dossier_code IS NOT NULL AND d.{} AND d.received_at >= $1 AND d.received_at < $2",
-        units_sql(units)
-    );
-    Ok(on_pool!(db.reader(), p => sqlx::query_scalar::<_, i64>(&sql)
-        .bind(period.start_ms()).bind(period.end_ms()).fetch_one(p).await?))
-}
-
-/// 4.2: dossiers received in the period with a component file and, where
-/// the result is on paper, an electronic result.
-async fn digitised(db: &Db, units: &[i64], period: &Period) -> Result<i64> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM dossiers d
-         WHERE d.{} AND d.received_at >= $1 AND d.received_at < $2
-           AND (d.result_type = 'electronic' OR d.has_e_result)
-           AND EXISTS (SELECT 1 FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'component')",
+        "SELECT COUNT(DISTINCT b.dossier_code) FROM bills b
+         WHERE b.status = 'paid' AND b.dossier_code IS NOT NULL
+           AND EXISTS (SELECT 1 FROM dossiers d WHERE d.code = b.dossier_code
+                       AND d.{} AND d.received_at >= $1 AND d.received_at < $2)",
         units_sql(units)
     );
     Ok(on_pool!(db.reader(), p => sqlx::query_scalar::<_, i64>(&sql)
@@ -166,7 +159,7 @@ fn u(n: i64) -> u64 {
 }
 
 /// The counts of every dossier item, summed over the buckets.
-fn dossier_inputs(b: &[Bucket], minutes: i64, paid: i64, digitised: i64) -> Inputs {
+fn dossier_inputs(b: &[Bucket], minutes: i64, paid: i64) -> Inputs {
     let sum = |f: fn(&Bucket) -> i64| -> u64 { u(b.iter().map(f).sum()) };
     let received = sum(|x| x.received);
     let on_time = OnTimeCounts {
@@ -189,29 +182,44 @@ fn dossier_inputs(b: &[Bucket], minutes: i64, paid: i64, digitised: i64) -> Inpu
             zero_fee_dossiers: 0,
         }),
         electronic_results: Some(Ratio { numerator: sum(|x| x.paper_e_result), denominator: sum(|x| x.paper_done) }),
-        digitised: Some(Ratio { numerator: u(digitised), denominator: received }),
+        digitised: Some(Ratio { numerator: sum(|x| x.digitised), denominator: received }),
         satisfaction: Some(SatisfactionCounts {
             dossiers: received,
             late: on_time.late + on_time.pending_late,
-            complained_or_disliked: 0,
+            complained_or_disliked: sum(|x| x.disliked),
         }),
         ..Inputs::default()
     }
 }
 
-/// The Decision 766 preview of `units` over `period`.
+/// The Decision 766 preview of `units` over `period`, its dossier counts
+/// from the rollup ([`rollup`]).
 pub async fn report_766(db: &Db, units: &[i64], period: Period) -> Result<Report766> {
-    let cfg = config766(db).await?;
     let fees = fee_procedures(db).await?;
-    let b = buckets(db, units, &period, GroupBy::None, &fees).await?;
-    let f = finish_buckets(db, units, &period, GroupBy::None).await?;
-    let minutes: i64 = processing_minutes(&b, &f, |_, _| String::new()).values().sum();
-    let (paid, digitised) = if units.is_empty() {
-        (0, 0)
-    } else {
-        (paid_online(db, units, &period).await?, digitised(db, units, &period).await?)
-    };
-    let mut inputs = dossier_inputs(&b, minutes, paid, digitised);
+    let b = rollup::buckets(db, units, &period, GroupBy::None, &fees).await?;
+    report_766_from(db, units, period, &b).await
+}
+
+/// The same preview counted live from the dossiers, without the rollup: the
+/// reference the rollup must equal (tests, and checking a database).
+pub async fn report_766_live(db: &Db, units: &[i64], period: Period) -> Result<Report766> {
+    let fees = fee_procedures(db).await?;
+    let b = live_buckets(db, units, &period, GroupBy::None, &fees, Live::All).await?;
+    let mut r = report_766_from(db, units, period, &b).await?;
+    // 5.4's dislikes as the rating module counts them, independently.
+    if let Some(s) = r.inputs.satisfaction.as_mut() {
+        s.complained_or_disliked = u(crate::dossier::rating::disliked(db, units, &period).await?);
+        r.report = domain::report766::report(&r.inputs, &config766(db).await?);
+    }
+    Ok(r)
+}
+
+/// The preview from the dossier counts `b` of `units` over `period`.
+async fn report_766_from(db: &Db, units: &[i64], period: Period, b: &[Bucket]) -> Result<Report766> {
+    let cfg = config766(db).await?;
+    let minutes: i64 = processing_minutes(b, |_, _| String::new()).values().sum();
+    let paid = if units.is_empty() { 0 } else { paid_online(db, units, &period).await? };
+    let mut inputs = dossier_inputs(b, minutes, paid);
     let cat = catalogue(db, &period).await?;
     let n = cat.len() as u64;
     inputs.complete_publication =

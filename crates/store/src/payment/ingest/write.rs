@@ -52,15 +52,21 @@ fn year_of(at: i64) -> i64 {
 
 /// Ingests `batch` in one transaction; one answer per notification, in order.
 pub(super) async fn ingest_batch(db: &Db, batch: &[Incoming]) -> Result<Vec<Ingested>> {
+    let providers = distinct(batch.iter().map(|i| i.source.as_str()));
     let txns = distinct(batch.iter().map(|i| i.notification.transaction_id.clone()));
     let refs = distinct(batch.iter().filter_map(|i| i.notification.reference.clone()));
     let ids = distinct(batch.iter().filter_map(|i| i.account_id));
     let numbers = distinct(batch.iter().filter(|i| i.account_id.is_none()).map(|i| i.notification.account.clone()));
     let vas = distinct(batch.iter().filter_map(|i| i.notification.virtual_account.clone()));
     let codes = distinct(batch.iter().flat_map(|i| candidate_codes(&i.notification, &i.codes)));
+    // Both columns of the UNIQUE (provider, txn_id) index, so the lookup is an
+    // index search (txn_id alone would scan the table); the cross product of a
+    // batch of mixed providers is filtered by the exact key in `decide`.
     let stored_sql = format!(
-        "SELECT provider, txn_id, id, outcome, bill_id FROM payment_notifications WHERE txn_id IN ({})",
-        params(1, txns.len())
+        "SELECT provider, txn_id, id, outcome, bill_id FROM payment_notifications \
+         WHERE provider IN ({}) AND txn_id IN ({})",
+        params(1, providers.len()),
+        params(providers.len() + 1, txns.len())
     );
     let refs_sql =
         format!("SELECT reference, account FROM payment_notifications WHERE reference IN ({})", params(1, refs.len()));
@@ -81,6 +87,7 @@ pub(super) async fn ingest_batch(db: &Db, batch: &[Incoming]) -> Result<Vec<Inge
         // The reads: one statement each.
         if !txns.is_empty() {
             let mut q = sqlx::query_as::<_, (String, String, i64, String, Option<i64>)>(&stored_sql);
+            for p in &providers { q = q.bind(*p); }
             for t in &txns { q = q.bind(t); }
             for (provider, txn, id, outcome, bill_id) in q.fetch_all(&mut *tx).await? {
                 known.stored.insert((provider, txn), (id, outcome, bill_id));

@@ -82,7 +82,7 @@ pub struct StatementRow {
 
 /// A cell, whatever the file type.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Number(f64),
     Date(NaiveDateTime),
@@ -90,7 +90,8 @@ enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    /// The cell as trimmed text (dates as `YYYY-MM-DD HH:MM:SS`).
+    pub(crate) fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.trim().to_string(),
             Cell::Number(n) => format!("{n}"),
@@ -105,12 +106,18 @@ impl Cell {
 /// # Errors
 /// A message for people naming the row and the reason.
 pub fn parse(bytes: &[u8], mapping: &StatementMapping) -> Result<Vec<StatementRow>, String> {
-    let rows = if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        spreadsheet_rows(bytes)?
+    read_rows(&cells(bytes)?, mapping)
+}
+
+/// The rows of `bytes` (XLSX/XLS by their signature, CSV otherwise) as
+/// (row number, cells); shared with the batch-bill upload
+/// ([`crate::payment::batch`]).
+pub(crate) fn cells(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, String> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        spreadsheet_rows(bytes)
     } else {
-        csv_rows(bytes)?
-    };
-    read_rows(&rows, mapping)
+        csv_rows(bytes)
+    }
 }
 
 fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, String> {
@@ -269,7 +276,7 @@ fn amount(c: &Cell) -> Result<i64, String> {
 }
 
 /// `1.250.000`, `1,250,000`, `1250000.00`, `1.250.000,00 VND` → 1250000.
-fn parse_amount(s: &str) -> Result<i64, String> {
+pub(crate) fn parse_amount(s: &str) -> Result<i64, String> {
     let bad = || format!("số tiền không hợp lệ {s:?} (bad amount)");
     let mut t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     for unit in ["VND", "vnd", "VNĐ", "đ", "₫"] {
@@ -309,7 +316,8 @@ fn datetime(c: &Cell) -> Result<i64, String> {
         .ok_or_else(|| format!("ngày không hợp lệ {:?}, cần dd/mm/yyyy (bad date)", c.text()))
 }
 
-fn parse_local(s: &str) -> Option<NaiveDateTime> {
+/// A local date-time in the forms banks and spreadsheets print.
+pub(crate) fn parse_local(s: &str) -> Option<NaiveDateTime> {
     const WITH_TIME: [&str; 6] = [
         "%d/%m/%Y %H:%M:%S",
         "%d/%m/%Y %H:%M",

@@ -280,7 +280,6 @@ pub fn actions_for(p: &Principal, d: &Dossier, ctx: &domain::dossier::Context) -
     ctx.late_supplement_confirmed = true;
     let mut out: Vec<String> = allowed_actions(status, &ctx)
         .into_iter()
-        .filter(|a| a.as_str() != "receive")
         .filter(|a| if a.as_str() == "fee_paid" { cashier } else { officer })
         .map(|a| a.as_str().to_string())
         .collect();

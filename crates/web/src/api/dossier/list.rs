@@ -112,6 +112,7 @@ pub async fn list(
         now,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
+        ..ListFilter::default()
     };
     let found = store::dossier::list(&st.db, &filter).await?;
     let mut units: std::collections::HashMap<i64, store::unit::Unit> = std::collections::HashMap::new();

@@ -84,7 +84,7 @@ pub(crate) fn unprocessable(e: impl ToString) -> AppError {
 }
 
 /// The receiving unit: the named one, or the caller's single unit-scoped dossier grant.
-async fn receiving_unit(st: &AppState, p: &Principal, code: Option<&str>) -> Result<Unit, AppError> {
+pub(crate) async fn receiving_unit(st: &AppState, p: &Principal, code: Option<&str>) -> Result<Unit, AppError> {
     let unit = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => store::unit::by_code(&st.db, code, today())
             .await?

@@ -75,6 +75,42 @@ impl TrackLimiter {
     }
 }
 
+/// The outcome of one tracking attempt.
+#[derive(Debug)]
+pub enum Attempt {
+    /// The code and digits match: the masked view.
+    Found(Box<store::dossier::PublicView>),
+    /// Unknown code, wrong digits, or no phone: the same answer for all.
+    NotFound,
+    /// Too many attempts: retry after so many seconds (at least 1).
+    Limited(u64),
+}
+
+/// One tracking attempt from `client_addr`, counted against both limits
+/// (the API and the tracking page call this, so they share the attempts).
+pub async fn attempt(
+    st: &AppState,
+    limiter: &TrackLimiter,
+    client_addr: &str,
+    code: &str,
+    last4: &str,
+) -> Result<Attempt, AppError> {
+    // The connection's address, as the audit log records it.
+    let ip = client_addr.parse::<IpAddr>().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let code = code.trim();
+    if code.is_empty() || code.len() > 64 {
+        return Ok(Attempt::NotFound);
+    }
+    if let Err(wait) = limiter.check(ip, code) {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Ok(Attempt::Limited(secs.max(1)));
+    }
+    Ok(match store::dossier::track(&st.db, code, last4).await? {
+        Some(view) => Attempt::Found(Box::new(view)),
+        None => Attempt::NotFound,
+    })
+}
+
 /// The tracking query.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct TrackQuery {
@@ -146,25 +182,20 @@ pub async fn track(
     Path(code): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
-    // The connection's address, as the audit log records it.
-    let ip = actor.client_addr.parse::<IpAddr>().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let code = code.trim().to_string();
-    if code.is_empty() || code.len() > 64 {
-        return Err(not_found());
-    }
-    if let Err(wait) = limiter.check(ip, &code) {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let secs = secs.max(1);
-        let body = serde_json::json!({"error": {"status": 429, "message": format!(
-            "tra cứu quá nhiều lần, hãy thử lại sau {secs} giây (too many attempts: retry in {secs} s)")}});
-        let mut resp = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Ok(resp);
-    }
     let last4 = q.phone_last4.unwrap_or_default();
-    let view = store::dossier::track(&st.db, &code, &last4).await?.ok_or_else(not_found)?;
+    let view = match attempt(&st, &limiter, &actor.client_addr, &code, &last4).await? {
+        Attempt::Found(view) => *view,
+        Attempt::NotFound => return Err(not_found()),
+        Attempt::Limited(secs) => {
+            let body = serde_json::json!({"error": {"status": 429, "message": format!(
+                "tra cứu quá nhiều lần, hãy thử lại sau {secs} giây (too many attempts: retry in {secs} s)")}});
+            let mut resp = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return Ok(resp);
+        }
+    };
     let dto = PublicDossierDto {
         code: view.code,
         procedure: view.procedure_code,

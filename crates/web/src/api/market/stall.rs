@@ -373,6 +373,31 @@ fn image(content_type: &'static str, body: impl IntoResponse) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=60")], body).into_response()
 }
 
+/// The download formats of a VietQR image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrFormat {
+    /// SVG, captioned (bank, holder, amount).
+    Svg,
+    /// PNG, without caption.
+    Png,
+}
+
+/// A VietQR payload as an image download: the one renderer of stall codes
+/// and of bills' codes (`/pay/{code}/qr.svg|png`).
+pub fn vietqr_image(payload: &str, caption: vietqr::render::Caption, format: QrFormat) -> Result<Response, AppError> {
+    let internal = |e: vietqr::render::RenderError| AppError::Internal(e.to_string());
+    Ok(match format {
+        QrFormat::Svg => {
+            let opts = vietqr::render::RenderOptions { caption: Some(caption), ..Default::default() };
+            image("image/svg+xml", vietqr::render::to_svg(payload, &opts).map_err(internal)?)
+        }
+        QrFormat::Png => image(
+            "image/png",
+            vietqr::render::to_png(payload, &vietqr::render::RenderOptions::default()).map_err(internal)?,
+        ),
+    })
+}
+
 /// The stall's static VietQR as SVG, captioned with the bank and the holder.
 #[utoipa::path(get, path = "/api/v1/stalls/{id}/qr.svg", tag = "market",
     params(("id" = i64, Path, description = "Stall id")),
@@ -384,9 +409,7 @@ pub async fn qr_svg(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (payload, caption) = qr_of(&st, &p, id).await?;
-    let opts = vietqr::render::RenderOptions { caption: Some(caption), ..Default::default() };
-    let svg = vietqr::render::to_svg(&payload, &opts).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(image("image/svg+xml", svg))
+    vietqr_image(&payload, caption, QrFormat::Svg)
 }
 
 /// The stall's static VietQR as PNG (no caption).
@@ -399,8 +422,6 @@ pub async fn qr_png(
     CurrentUser(p): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (payload, _) = qr_of(&st, &p, id).await?;
-    let png = vietqr::render::to_png(&payload, &vietqr::render::RenderOptions::default())
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(image("image/png", png))
+    let (payload, caption) = qr_of(&st, &p, id).await?;
+    vietqr_image(&payload, caption, QrFormat::Png)
 }

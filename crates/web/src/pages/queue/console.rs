@@ -159,9 +159,7 @@ pub async fn act(
     let held = |t: &Ticket| t.center_id == center.id;
     let outcome: Result<Option<(Ticket, QueueEventKind)>, store::Error> = async {
         if action == "call-next" {
-            return Ok(visit::call_next(&st.db, &actor, counter.id, at)
-                .await?
-                .map(|t| (t, QueueEventKind::TicketCalled)));
+            return Ok(st.caller.call_next(&actor, counter.id, at).await?.map(|t| (t, QueueEventKind::TicketCalled)));
         }
         let tid = ticket_id.ok_or_else(|| store::Error::Invalid("thiếu vé (no ticket)".into()))?;
         let t = store::queue::ticket(&st.db, tid).await?;

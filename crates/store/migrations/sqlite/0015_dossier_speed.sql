@@ -1,0 +1,322 @@
+-- Dossier speed (SQLite): what keeps the processor's list and the reports
+-- fast on a million dossiers (store::dossier::{list, report}).
+--
+-- 1. The list, most urgent first, per unit: (unit_id, due_at IS NULL,
+--    due_at) gives each unit's dossiers in the list's order (the list merges
+--    a page from each unit of the scope), and the same without unit_id for
+--    an unrestricted list. dossier_unit_counts holds each unit's number of
+--    dossiers (kept by triggers) so a page's total needs no COUNT(*) over
+--    the scope.
+-- 2. The reports: dossier_rollup holds, per unit, local day of receipt,
+--    local day of finish (-1 if not finished), procedure and field, the
+--    report's counts of those dossiers as they stand now (the view
+--    dossier_rollup_rows says how one dossier counts, triggers add and take
+--    back its row on every insert, update and delete, and on its component
+--    files). A report over a period sums the rollup, then recounts live the
+--    few dossiers whose state could read differently at the period's end:
+--    those with a timestamp at or after it (report_horizon, indexed).
+-- The 18-column covering index of 0011 is no longer read by any report:
+-- dropped, it costs every write.
+
+DROP INDEX IF EXISTS dossiers_report;
+
+CREATE INDEX dossiers_unit_due_order ON dossiers(unit_id, (due_at IS NULL), due_at);
+CREATE INDEX dossiers_due_order ON dossiers((due_at IS NULL), due_at);
+
+CREATE TABLE dossier_unit_counts (
+    unit_id  INTEGER PRIMARY KEY,
+    n        INTEGER NOT NULL
+);
+INSERT INTO dossier_unit_counts (unit_id, n) SELECT unit_id, COUNT(*) FROM dossiers GROUP BY unit_id;
+
+CREATE TRIGGER dossiers_unit_count_insert AFTER INSERT ON dossiers BEGIN
+    INSERT INTO dossier_unit_counts (unit_id, n) VALUES (NEW.unit_id, 1)
+    ON CONFLICT (unit_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dossiers_unit_count_delete AFTER DELETE ON dossiers BEGIN
+    UPDATE dossier_unit_counts SET n = n - 1 WHERE unit_id = OLD.unit_id;
+END;
+CREATE TRIGGER dossiers_unit_count_move AFTER UPDATE OF unit_id ON dossiers WHEN OLD.unit_id <> NEW.unit_id BEGIN
+    UPDATE dossier_unit_counts SET n = n - 1 WHERE unit_id = OLD.unit_id;
+    INSERT INTO dossier_unit_counts (unit_id, n) VALUES (NEW.unit_id, 1)
+    ON CONFLICT (unit_id) DO UPDATE SET n = n + 1;
+END;
+
+-- The latest instant that can change how a dossier counts in a report
+-- whose period ends after it (finish, end, return, due dates, a pending
+-- supplement request's time); 0 when none is set.
+ALTER TABLE dossiers ADD COLUMN report_horizon INTEGER GENERATED ALWAYS AS (max(coalesce(finished_at, 0), coalesce(ended_at, 0), coalesce(returned_at, 0), coalesce(due_at, 0), coalesce(due_without_extension_at, 0), CASE WHEN status = 5 THEN coalesce(updated_at, 0) ELSE 0 END)) VIRTUAL;
+CREATE INDEX dossiers_unit_horizon ON dossiers(unit_id, report_horizon, received_at);
+
+-- How one dossier counts, as it stands now (a report period ending after its report_horizon).
+CREATE VIEW dossier_rollup_rows AS
+SELECT d.id, d.unit_id, (d.received_at + 25200000) / 86400000 AS rday,
+    CASE WHEN d.finished_at IS NOT NULL THEN (d.finished_at + 25200000) / 86400000 ELSE -1 END AS fday,
+    d.procedure_id, d.procedure_code, d.field,
+    1 AS received,
+    CASE WHEN d.channel = 2 THEN 1 ELSE 0 END AS online,
+    CASE WHEN d.finished_at IS NOT NULL AND d.timeliness = 'early' THEN 1 ELSE 0 END AS early,
+    CASE WHEN d.finished_at IS NOT NULL AND COALESCE(d.timeliness, 'on_time') = 'on_time' THEN 1 ELSE 0 END AS on_time,
+    CASE WHEN d.finished_at IS NOT NULL AND d.timeliness = 'late' THEN 1 ELSE 0 END AS late,
+    CASE WHEN d.finished_at IS NULL AND d.ended_at IS NOT NULL THEN 1 ELSE 0 END AS ended,
+    CASE WHEN d.finished_at IS NULL AND d.ended_at IS NULL AND d.due_at IS NULL THEN 1 ELSE 0 END AS open_on_time,
+    CASE WHEN d.finished_at IS NULL AND d.ended_at IS NULL AND d.due_at IS NOT NULL THEN 1 ELSE 0 END AS open_overdue,
+    CASE WHEN d.finished_at IS NOT NULL THEN 1 ELSE 0 END AS fin,
+    CASE WHEN d.finished_at IS NOT NULL THEN CASE WHEN (((d.received_at) + 25200000) % 86400000) / 60000 < 420 THEN 0 WHEN (((d.received_at) + 25200000) % 86400000) / 60000 < 690 THEN (((d.received_at) + 25200000) % 86400000) / 60000 - 420 WHEN (((d.received_at) + 25200000) % 86400000) / 60000 < 810 THEN 270 WHEN (((d.received_at) + 25200000) % 86400000) / 60000 < 1020 THEN (((d.received_at) + 25200000) % 86400000) / 60000 - 540 ELSE 480 END ELSE 0 END AS fin_rec_minutes,
+    CASE WHEN d.finished_at IS NOT NULL THEN CASE WHEN (((d.finished_at) + 25200000) % 86400000) / 60000 < 420 THEN 0 WHEN (((d.finished_at) + 25200000) % 86400000) / 60000 < 690 THEN (((d.finished_at) + 25200000) % 86400000) / 60000 - 420 WHEN (((d.finished_at) + 25200000) % 86400000) / 60000 < 810 THEN 270 WHEN (((d.finished_at) + 25200000) % 86400000) / 60000 < 1020 THEN (((d.finished_at) + 25200000) % 86400000) / 60000 - 540 ELSE 480 END ELSE 0 END AS fin_fin_minutes,
+    CASE WHEN d.finished_at IS NOT NULL THEN d.paused_minutes ELSE 0 END AS fin_paused,
+    CASE WHEN COALESCE(d.finished_at, d.returned_at, d.ended_at, CASE WHEN d.status = 5 THEN d.updated_at END) IS NOT NULL AND d.supplement_count <= 1 AND (d.due_without_extension_at IS NULL OR COALESCE(d.finished_at, d.returned_at, d.ended_at, CASE WHEN d.status = 5 THEN d.updated_at END) <= d.due_without_extension_at) THEN 1 ELSE 0 END AS v_on_time,
+    CASE WHEN COALESCE(d.finished_at, d.returned_at, d.ended_at, CASE WHEN d.status = 5 THEN d.updated_at END) IS NOT NULL AND NOT (d.supplement_count <= 1 AND (d.due_without_extension_at IS NULL OR COALESCE(d.finished_at, d.returned_at, d.ended_at, CASE WHEN d.status = 5 THEN d.updated_at END) <= d.due_without_extension_at)) THEN 1 ELSE 0 END AS v_late,
+    CASE WHEN COALESCE(d.finished_at, d.returned_at, d.ended_at, CASE WHEN d.status = 5 THEN d.updated_at END) IS NULL AND d.supplement_count <= 1 AND d.due_without_extension_at IS NULL THEN 1 ELSE 0 END AS v_pending_ok,
+    CASE WHEN COALESCE(d.finished_at, d.returned_at, d.ended_at, CASE WHEN d.status = 5 THEN d.updated_at END) IS NULL AND NOT (d.supplement_count <= 1 AND d.due_without_extension_at IS NULL) THEN 1 ELSE 0 END AS v_pending_late,
+    CASE WHEN d.channel = 2 AND (d.result_type = 'electronic' OR d.has_e_result) THEN 1 ELSE 0 END AS online_766,
+    CASE WHEN d.finished_at IS NOT NULL AND d.result_type IN ('paper', 'paper_and_electronic') THEN 1 ELSE 0 END AS paper_done,
+    CASE WHEN d.finished_at IS NOT NULL AND d.result_type IN ('paper', 'paper_and_electronic') AND d.has_e_result THEN 1 ELSE 0 END AS paper_e_result,
+    CASE WHEN d.rating IS NOT NULL AND d.rating <= 2 THEN 1 ELSE 0 END AS disliked,
+    CASE WHEN (d.result_type = 'electronic' OR d.has_e_result) AND EXISTS (SELECT 1 FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'component') THEN 1 ELSE 0 END AS digitised
+FROM dossiers d;
+
+CREATE TABLE dossier_rollup (
+    unit_id         INTEGER NOT NULL,
+    rday            INTEGER NOT NULL,
+    fday            INTEGER NOT NULL,
+    procedure_id    INTEGER NOT NULL,
+    procedure_code  TEXT NOT NULL,
+    field           TEXT NOT NULL,
+    received INTEGER NOT NULL DEFAULT 0,
+    online INTEGER NOT NULL DEFAULT 0,
+    early INTEGER NOT NULL DEFAULT 0,
+    on_time INTEGER NOT NULL DEFAULT 0,
+    late INTEGER NOT NULL DEFAULT 0,
+    ended INTEGER NOT NULL DEFAULT 0,
+    open_on_time INTEGER NOT NULL DEFAULT 0,
+    open_overdue INTEGER NOT NULL DEFAULT 0,
+    fin INTEGER NOT NULL DEFAULT 0,
+    fin_rec_minutes INTEGER NOT NULL DEFAULT 0,
+    fin_fin_minutes INTEGER NOT NULL DEFAULT 0,
+    fin_paused INTEGER NOT NULL DEFAULT 0,
+    v_on_time INTEGER NOT NULL DEFAULT 0,
+    v_late INTEGER NOT NULL DEFAULT 0,
+    v_pending_ok INTEGER NOT NULL DEFAULT 0,
+    v_pending_late INTEGER NOT NULL DEFAULT 0,
+    online_766 INTEGER NOT NULL DEFAULT 0,
+    paper_done INTEGER NOT NULL DEFAULT 0,
+    paper_e_result INTEGER NOT NULL DEFAULT 0,
+    disliked INTEGER NOT NULL DEFAULT 0,
+    digitised INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (unit_id, rday, fday, procedure_id, procedure_code, field)
+);
+
+INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+SELECT unit_id, rday, fday, procedure_id, procedure_code, field, SUM(received), SUM(online), SUM(early), SUM(on_time), SUM(late), SUM(ended), SUM(open_on_time), SUM(open_overdue), SUM(fin), SUM(fin_rec_minutes), SUM(fin_fin_minutes), SUM(fin_paused), SUM(v_on_time), SUM(v_late), SUM(v_pending_ok), SUM(v_pending_late), SUM(online_766), SUM(paper_done), SUM(paper_e_result), SUM(disliked), SUM(digitised)
+FROM dossier_rollup_rows GROUP BY unit_id, rday, fday, procedure_id, procedure_code, field;
+
+CREATE TRIGGER dossiers_rollup_insert AFTER INSERT ON dossiers BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised FROM dossier_rollup_rows WHERE id = NEW.id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
+CREATE TRIGGER dossiers_rollup_update_old BEFORE UPDATE ON dossiers BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, -received, -online, -early, -on_time, -late, -ended, -open_on_time, -open_overdue, -fin, -fin_rec_minutes, -fin_fin_minutes, -fin_paused, -v_on_time, -v_late, -v_pending_ok, -v_pending_late, -online_766, -paper_done, -paper_e_result, -disliked, -digitised FROM dossier_rollup_rows WHERE id = OLD.id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
+CREATE TRIGGER dossiers_rollup_update_new AFTER UPDATE ON dossiers BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised FROM dossier_rollup_rows WHERE id = NEW.id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
+CREATE TRIGGER dossiers_rollup_delete BEFORE DELETE ON dossiers BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, -received, -online, -early, -on_time, -late, -ended, -open_on_time, -open_overdue, -fin, -fin_rec_minutes, -fin_fin_minutes, -fin_paused, -v_on_time, -v_late, -v_pending_ok, -v_pending_late, -online_766, -paper_done, -paper_e_result, -disliked, -digitised FROM dossier_rollup_rows WHERE id = OLD.id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
+-- A component file can make its dossier digitised (4.2): recount the dossier around it.
+CREATE TRIGGER dossier_files_rollup_insert_old BEFORE INSERT ON dossier_files BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, -received, -online, -early, -on_time, -late, -ended, -open_on_time, -open_overdue, -fin, -fin_rec_minutes, -fin_fin_minutes, -fin_paused, -v_on_time, -v_late, -v_pending_ok, -v_pending_late, -online_766, -paper_done, -paper_e_result, -disliked, -digitised FROM dossier_rollup_rows WHERE id = NEW.dossier_id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
+CREATE TRIGGER dossier_files_rollup_insert_new AFTER INSERT ON dossier_files BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised FROM dossier_rollup_rows WHERE id = NEW.dossier_id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
+CREATE TRIGGER dossier_files_rollup_delete_old BEFORE DELETE ON dossier_files BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, -received, -online, -early, -on_time, -late, -ended, -open_on_time, -open_overdue, -fin, -fin_rec_minutes, -fin_fin_minutes, -fin_paused, -v_on_time, -v_late, -v_pending_ok, -v_pending_late, -online_766, -paper_done, -paper_e_result, -disliked, -digitised FROM dossier_rollup_rows WHERE id = OLD.dossier_id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
+CREATE TRIGGER dossier_files_rollup_delete_new AFTER DELETE ON dossier_files BEGIN
+    INSERT INTO dossier_rollup (unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised)
+    SELECT unit_id, rday, fday, procedure_id, procedure_code, field, received, online, early, on_time, late, ended, open_on_time, open_overdue, fin, fin_rec_minutes, fin_fin_minutes, fin_paused, v_on_time, v_late, v_pending_ok, v_pending_late, online_766, paper_done, paper_e_result, disliked, digitised FROM dossier_rollup_rows WHERE id = OLD.dossier_id
+    ON CONFLICT (unit_id, rday, fday, procedure_id, procedure_code, field) DO UPDATE SET
+        received = received + excluded.received,
+        online = online + excluded.online,
+        early = early + excluded.early,
+        on_time = on_time + excluded.on_time,
+        late = late + excluded.late,
+        ended = ended + excluded.ended,
+        open_on_time = open_on_time + excluded.open_on_time,
+        open_overdue = open_overdue + excluded.open_overdue,
+        fin = fin + excluded.fin,
+        fin_rec_minutes = fin_rec_minutes + excluded.fin_rec_minutes,
+        fin_fin_minutes = fin_fin_minutes + excluded.fin_fin_minutes,
+        fin_paused = fin_paused + excluded.fin_paused,
+        v_on_time = v_on_time + excluded.v_on_time,
+        v_late = v_late + excluded.v_late,
+        v_pending_ok = v_pending_ok + excluded.v_pending_ok,
+        v_pending_late = v_pending_late + excluded.v_pending_late,
+        online_766 = online_766 + excluded.online_766,
+        paper_done = paper_done + excluded.paper_done,
+        paper_e_result = paper_e_result + excluded.paper_e_result,
+        disliked = disliked + excluded.disliked,
+        digitised = digitised + excluded.digitised;
+END;
