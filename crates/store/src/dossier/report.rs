@@ -396,7 +396,7 @@ pub(crate) async fn live_buckets(
     );
     let (start, end) = (period.start_ms(), period.end_ms());
     Ok(
-        on_pool!(db.reader(), p => sqlx::query_as::<_, Bucket>(&sql).bind(start).bind(end).bind(as_of).fetch_all(p).await?),
+        on_pool!(db.reader(), p => sqlx::query_as::<_, Bucket>(&sql).persistent(false).bind(start).bind(end).bind(as_of).fetch_all(p).await?),
     )
 }
 
