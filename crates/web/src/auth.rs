@@ -59,6 +59,18 @@ impl Principal {
         r
     }
 
+    /// The units whose records a grant of one of `roles` reaches: `None` for
+    /// every unit (a grant without a unit), else the subtrees of the granted
+    /// units and their predecessors ([`store::unit::scope_units`]).
+    pub async fn unit_scope(&self, st: &AppState, roles: &[Role]) -> Result<Option<Vec<i64>>, AppError> {
+        let grants: Vec<&Grant> = self.grants.iter().filter(|g| roles.contains(&g.role)).collect();
+        if grants.iter().any(|g| g.unit_id.is_none()) {
+            return Ok(None);
+        }
+        let roots: Vec<i64> = grants.iter().filter_map(|g| g.unit_id).collect();
+        Ok(Some(store::unit::scope_units(&st.db, &roots).await?))
+    }
+
     /// Allows the action on `unit_id` only if a grant of one of `roles`
     /// covers it: a grant over every unit, or over the unit, an ancestor, or
     /// (successors inherit their predecessors' records) a successor's ancestor.

@@ -36,12 +36,7 @@ use crate::state::AppState;
 /// The units whose payments the user may see: `None` for every unit (a
 /// grant over all units), else the subtrees of the payment grants.
 pub async fn scope(st: &AppState, p: &Principal) -> Result<Option<Vec<i64>>, AppError> {
-    let grants: Vec<_> = p.grants.iter().filter(|g| PAYMENTS.0.contains(&g.role)).collect();
-    if grants.iter().any(|g| g.unit_id.is_none()) {
-        return Ok(None);
-    }
-    let roots: Vec<i64> = grants.iter().filter_map(|g| g.unit_id).collect();
-    Ok(Some(store::unit::scope_units(&st.db, &roots).await?))
+    p.unit_scope(st, PAYMENTS.0).await
 }
 
 /// A bill's status in words.

@@ -64,7 +64,6 @@ pub async fn list(
     CurrentUser(p): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<DossierPage>, AppError> {
-    let grants: Vec<_> = p.grants.iter().filter(|g| DOSSIERS.0.contains(&g.role)).collect();
     let units = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(code) => {
             let unit = store::unit::by_code(&st.db, code, today())
@@ -73,11 +72,7 @@ pub async fn list(
             p.require_unit(&st, unit.id, DOSSIERS.0).await?;
             Some(store::unit::scope_units(&st.db, &[unit.id]).await?)
         }
-        None if grants.iter().any(|g| g.unit_id.is_none()) => None,
-        None => {
-            let roots: Vec<i64> = grants.iter().filter_map(|g| g.unit_id).collect();
-            Some(store::unit::scope_units(&st.db, &roots).await?)
-        }
+        None => p.unit_scope(&st, DOSSIERS.0).await?,
     };
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(

@@ -98,12 +98,7 @@ pub fn masked_id(id: Option<&str>) -> String {
 /// The units whose dossiers `p` may see: `None` for every unit (a grant
 /// without a unit), else the subtrees (and predecessors) of the granted units.
 pub async fn scope(st: &AppState, p: &Principal) -> Result<Option<Vec<i64>>, AppError> {
-    let grants: Vec<_> = p.grants.iter().filter(|g| DOSSIERS.0.contains(&g.role)).collect();
-    if grants.iter().any(|g| g.unit_id.is_none()) {
-        return Ok(None);
-    }
-    let roots: Vec<i64> = grants.iter().filter_map(|g| g.unit_id).collect();
-    Ok(Some(store::unit::scope_units(&st.db, &roots).await?))
+    p.unit_scope(st, DOSSIERS.0).await
 }
 
 /// The inbox's query: filters, order, page, and the notice of a bulk hand-over.
