@@ -99,6 +99,38 @@ macro_rules! audit_in_tx {
     }};
 }
 
+/// Writes several audit rows in one statement with the given executor (a
+/// transaction of either backend): `$rows` is a slice of `(&Actor, Change, at)`.
+/// Writes nothing for an empty slice.
+#[macro_export]
+macro_rules! audit_many_in_tx {
+    ($exec:expr, $rows:expr) => {{
+        let rows: &[(&$crate::audit::Actor, $crate::audit::Change<'_>, i64)] = $rows;
+        if rows.is_empty() {
+            Ok(())
+        } else {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO audit_log (at, actor_id, actor_name, unit_id, action, object_type, object_id, before, after,
+                     request_id, client_addr) ",
+            );
+            q.push_values(rows, |mut b, (a, c, at)| {
+                b.push_bind(*at)
+                    .push_bind(a.user_id)
+                    .push_bind(a.name.clone())
+                    .push_bind(c.unit_id)
+                    .push_bind(c.action)
+                    .push_bind(c.object_type)
+                    .push_bind(c.object_id.clone())
+                    .push_bind(c.before.as_ref().map(|v| v.to_string()))
+                    .push_bind(c.after.as_ref().map(|v| v.to_string()))
+                    .push_bind(a.request_id.clone())
+                    .push_bind(a.client_addr.clone());
+            });
+            q.build().execute($exec).await.map(|_| ())
+        }
+    }};
+}
+
 /// Records a change on its own (for events that have no other write, such as a login).
 pub async fn record(db: &Db, actor: &Actor, change: &Change<'_>) -> Result<()> {
     let now = crate::now_ms();

@@ -41,7 +41,35 @@ macro_rules! event_in_tx {
     }};
 }
 
+/// Appends several events to visits' logs in one statement, inside the
+/// caller's transaction: `$rows` is a slice of `(&Ticket, EventKind, counter,
+/// officer, note, at)`. Writes nothing for an empty slice.
+macro_rules! events_in_tx {
+    ($exec:expr, $rows:expr) => {{
+        let rows: &[(&$crate::queue::Ticket, domain::queue::EventKind, Option<i64>, Option<i64>, &str, i64)] = $rows;
+        if rows.is_empty() {
+            Ok(())
+        } else {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO queue_events (visit_id, center_id, at, kind, service_id, counter_id, officer_id, note) ",
+            );
+            q.push_values(rows, |mut b, (t, kind, counter, officer, note, at)| {
+                b.push_bind(t.id)
+                    .push_bind(t.center_id)
+                    .push_bind(*at)
+                    .push_bind(kind.as_str())
+                    .push_bind(t.service_id)
+                    .push_bind(*counter)
+                    .push_bind(*officer)
+                    .push_bind(*note);
+            });
+            q.build().execute($exec).await.map(|_| ())
+        }
+    }};
+}
+
 pub mod appointment;
+pub mod call;
 pub mod caller;
 pub mod config;
 pub mod demo;

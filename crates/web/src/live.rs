@@ -104,9 +104,22 @@ pub fn queue_topic(center_code: &str) -> String {
 /// every instance. The change is already committed: a failure to notify is
 /// logged, not returned, so the caller never repeats a change that happened.
 pub async fn publish_queue(st: &AppState, center: &Center, kind: QueueEventKind, ticket: &Ticket) {
-    let counter: Option<Counter> = match ticket.counter_id {
-        Some(id) => store::queue::counter(&st.db, id).await.ok(),
-        None => None,
+    publish_queue_at(st, center, kind, ticket, None).await;
+}
+
+/// [`publish_queue`] when the caller has already read the ticket's counter
+/// (`known`), which saves reading it again.
+pub async fn publish_queue_at(
+    st: &AppState,
+    center: &Center,
+    kind: QueueEventKind,
+    ticket: &Ticket,
+    known: Option<&Counter>,
+) {
+    let counter: Option<Counter> = match (ticket.counter_id, known) {
+        (Some(id), Some(k)) if k.id == id => Some(k.clone()),
+        (Some(id), _) => store::queue::counter(&st.db, id).await.ok(),
+        (None, _) => None,
     };
     let call = counter.as_ref().filter(|_| kind.is_call());
     let announce = call.map(|c| domain::queue::announcement_vi(&ticket.number, &c.name));

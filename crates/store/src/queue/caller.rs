@@ -3,11 +3,11 @@
 //! claimed, the counter's priority-rule state, the event, the audit row).
 //! The [`Caller`] commits the calls that arrive together in one transaction
 //! through [`crate::batch`], so they share one fsync instead of queueing for
-//! one each. The rules are [`super::visit::call_batch`]'s: a refusal is the
+//! one each. The rules are [`super::call::call_batch`]'s: a refusal is the
 //! caller's own answer, and a batch that fails is retried call by call.
 
 use super::Ticket;
-use super::visit::{CallRequest, call_batch};
+use super::call::{CallRequest, call_batch};
 use crate::audit::Actor;
 use crate::batch::{Batcher, Commit};
 use crate::{Db, Result};

@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::queue::{CallOrder, NewService, NumberingMode, Priority, PriorityRule, Satisfaction};
 
 use super::visit::{self, IssueRequest, TransferTarget};
-use super::{NewCenter, NewCounter, appointment};
+use super::{NewCenter, NewCounter, appointment, call};
 use crate::audit::Actor;
 use crate::{Db, Error, Result, unit, user};
 
@@ -239,7 +239,7 @@ async fn step(
         _ => {}
     }
     if matches!(desk, Desk::Idle)
-        && let Some(t) = visit::call_next(db, actor, counter_id, now + 1000).await?
+        && let Some(t) = call::call_next(db, actor, counter_id, now + 1000).await?
     {
         *desk = Desk::Called { ticket: t.id, since: now + 1000 };
     }

@@ -21,8 +21,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::visit::{IssueRequest, Issued, check_issue, issue_inner, told_many};
 use super::{Center, Service, TICKET_COLS, Ticket};
-use crate::audit::Actor;
-use crate::{Db, Error, Result, on_pool};
+use crate::audit::{Actor, Change};
+use crate::{Db, Error, Result, audit_many_in_tx, on_pool};
 
 /// Requests committed together at most.
 const MAX_BATCH: usize = 64;
@@ -200,40 +200,31 @@ async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<Ticket>> {
             tickets.push(t);
         }
 
-        let mut events = sqlx::QueryBuilder::new(
-            "INSERT INTO queue_events (visit_id, center_id, at, kind, service_id, counter_id, officer_id, note) ");
-        events.push_values(rows.iter().zip(&tickets), |mut b, (r, t)| {
-            b.push_bind(t.id)
-                .push_bind(t.center_id)
-                .push_bind(r.job.at)
-                .push_bind(EventKind::Issued.as_str())
-                .push_bind(t.service_id)
-                .push_bind(None::<i64>)
-                .push_bind(r.job.actor.user_id)
-                .push_bind("");
-        });
-        events.build().execute(&mut *tx).await?;
-
-        let mut audit = sqlx::QueryBuilder::new(
-            "INSERT INTO audit_log (at, actor_id, actor_name, unit_id, action, object_type, object_id, before, after,
-                 request_id, client_addr) ");
-        audit.push_values(rows.iter().zip(&tickets), |mut b, (r, t)| {
-            let (j, a) = (r.job, &r.job.actor);
-            let after = json!({"number": t.number, "service": j.service.code, "priority": t.priority,
-                               "appointment_id": null, "cccd": j.req.citizen_id.as_ref().map(|c| c.masked())});
-            b.push_bind(j.at)
-                .push_bind(a.user_id)
-                .push_bind(a.name.clone())
-                .push_bind(j.center.unit_id)
-                .push_bind("queue.ticket.issue")
-                .push_bind("queue_ticket")
-                .push_bind(t.id.to_string())
-                .push_bind(None::<String>)
-                .push_bind(after.to_string())
-                .push_bind(a.request_id.clone())
-                .push_bind(a.client_addr.clone());
-        });
-        audit.build().execute(&mut *tx).await?;
+        let events: Vec<_> = rows
+            .iter()
+            .zip(&tickets)
+            .map(|(r, t)| (t, EventKind::Issued, None, r.job.actor.user_id, "", r.job.at))
+            .collect();
+        events_in_tx!(&mut *tx, &events)?;
+        let audits: Vec<(&Actor, Change<'_>, i64)> = rows
+            .iter()
+            .zip(&tickets)
+            .map(|(r, t)| {
+                let j = r.job;
+                let after = json!({"number": t.number, "service": j.service.code, "priority": t.priority,
+                                   "appointment_id": null, "cccd": j.req.citizen_id.as_ref().map(|c| c.masked())});
+                let change = Change {
+                    unit_id: Some(j.center.unit_id),
+                    action: "queue.ticket.issue",
+                    object_type: "queue_ticket",
+                    object_id: t.id.to_string(),
+                    before: None,
+                    after: Some(after),
+                };
+                (&j.actor, change, j.at)
+            })
+            .collect();
+        audit_many_in_tx!(&mut *tx, &audits)?;
         tx.commit().await?;
         tickets
     });

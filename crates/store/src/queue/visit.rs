@@ -1,4 +1,4 @@
-//! A visit's life in the store: issue a ticket, call next, call a ticket out
+//! A visit's life in the store: issue a ticket, call a ticket out
 //! of order, recall, start, finish, no-show, park, unpark and transfer.
 //!
 //! Each function is one transaction that checks the move against
@@ -11,26 +11,17 @@
 //! (SQLite) makes concurrent issues take consecutive numbers, and a rolled
 //! back issue rolls its number back too, so there are no gaps or duplicates.
 //!
-//! Call-next reads the counter's waiting candidates, lets
-//! `domain::queue::select_next` choose, then claims the choice with
-//! `UPDATE … WHERE state = 'waiting' RETURNING`. On SQLite the writer
-//! connection serialises calls; on PostgreSQL a counter that loses the race
-//! for a ticket (the row was claimed by another counter between its read and
-//! its update) sees no row returned and chooses again from a fresh read, so
-//! a ticket is never handed to two counters.
+//! Call-next is in [`super::call`].
 
 use domain::person::CitizenId;
 use domain::queue::visit::next_state;
-use domain::queue::{
-    Action, Candidate, EventKind, Priority, RuleState, VisitState, WorkProfile, estimated_wait_ms, local_day,
-    minutes_up, select_next, ticket_number,
-};
+use domain::queue::{Action, EventKind, Priority, VisitState, estimated_wait_ms, local_day, minutes_up, ticket_number};
 use serde::Serialize;
 use serde_json::json;
 
 use super::{Center, Service, TICKET_COLS, Ticket};
 use crate::audit::{Actor, Change};
-use crate::{Backend, Db, Error, Result, audit_in_tx, on_pool};
+use crate::{Db, Error, Result, audit_in_tx, on_pool};
 
 /// What the kiosk, the API or a check-in asks for.
 #[derive(Debug, Clone, Default)]
@@ -180,199 +171,6 @@ pub(crate) async fn told_many(db: &Db, service: &Service, tickets: Vec<Ticket>, 
             Issued { ticket, waiting_ahead: ahead, estimated_wait_minutes: wait.map(minutes_up) }
         })
         .collect())
-}
-
-#[derive(sqlx::FromRow)]
-struct CounterRule {
-    unit_id: i64,
-    code: String,
-    call_order: String,
-    normal_streak: i64,
-    active: bool,
-    priority_rule: String,
-    priority_every: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct CandidateRow {
-    id: i64,
-    service_id: i64,
-    priority: Option<String>,
-    appointment_id: Option<i64>,
-    queued_at: i64,
-    target_counter_id: Option<i64>,
-}
-
-impl CandidateRow {
-    fn candidate(&self) -> Candidate {
-        Candidate {
-            id: self.id,
-            service_id: self.service_id,
-            priority: self.priority.as_deref().and_then(|p| Priority::parse(p).ok()),
-            appointment: self.appointment_id.is_some(),
-            queued_at_ms: self.queued_at,
-            counter_id: self.target_counter_id,
-        }
-    }
-}
-
-/// How many times a PostgreSQL call-next re-chooses after losing a race.
-const MAX_CALL_ATTEMPTS: usize = 64;
-
-/// One counter's call-next, as a group commit carries it.
-#[derive(Debug, Clone)]
-pub struct CallRequest {
-    /// Who calls.
-    pub actor: Actor,
-    /// The calling counter.
-    pub counter_id: i64,
-    /// When (UTC ms).
-    pub at: i64,
-}
-
-/// Calls the next ticket for a counter by its work profile and the center's
-/// priority rule, audited, in a transaction of its own. `Ok(None)` when
-/// nobody waits for this counter. The web layer calls through
-/// [`super::Caller`], which commits concurrent calls together.
-pub async fn call_next(db: &Db, actor: &Actor, counter_id: i64, at: i64) -> Result<Option<Ticket>> {
-    let req = CallRequest { actor: actor.clone(), counter_id, at };
-    call_batch(db, std::slice::from_ref(&req)).await?.pop().unwrap_or(Ok(None))
-}
-
-/// Calls next for each request in ONE transaction (one fsync for them all),
-/// in counter order so that concurrent batches of several instances lock
-/// counter rows in the same order; the answers come back in the requests'
-/// order. A refusal (unknown or inactive counter, too much contention) is
-/// that request's answer and writes nothing; a database error fails the batch.
-pub async fn call_batch(db: &Db, reqs: &[CallRequest]) -> Result<Vec<Result<Option<Ticket>>>> {
-    // PostgreSQL: lock the counter row so two consoles of one counter take turns
-    // with its priority-rule state. SQLite's single writer already serialises.
-    let lock = match db.backend() {
-        Backend::Postgres => " FOR UPDATE OF k",
-        Backend::Sqlite => "",
-    };
-    let counter_sql = format!(
-        "SELECT c.unit_id, k.code, k.call_order, k.normal_streak, k.active, c.priority_rule, c.priority_every
-         FROM queue_counters k JOIN queue_centers c ON c.id = k.center_id WHERE k.id = $1{lock}"
-    );
-    let mut order: Vec<usize> = (0..reqs.len()).collect();
-    order.sort_by_key(|&i| reqs[i].counter_id);
-    let mut answers: Vec<Option<Result<Option<Ticket>>>> = (0..reqs.len()).map(|_| None).collect();
-    on_pool!(db.writer(), p => {
-        let mut tx = p.begin().await?;
-        for &i in &order {
-            let CallRequest { actor, counter_id, at } = &reqs[i];
-            let (counter_id, at) = (*counter_id, *at);
-            let answer: Result<Option<Ticket>> = 'one: {
-                let Some(k) = sqlx::query_as::<_, CounterRule>(&counter_sql)
-                    .bind(counter_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                else {
-                    break 'one Err(Error::NotFound(format!("không có quầy #{counter_id} (no such counter)")));
-                };
-                if !k.active {
-                    break 'one Err(Error::Invalid(format!("quầy {} không hoạt động (counter inactive)", k.code)));
-                }
-                let services: Vec<i64> = sqlx::query_scalar(
-                    "SELECT service_id FROM queue_profiles WHERE counter_id = $1 ORDER BY position")
-                    .bind(counter_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let profile = WorkProfile {
-                    counter_id,
-                    services,
-                    order: domain::queue::CallOrder::parse(&k.call_order).unwrap_or_default(),
-                };
-                let heads_sql = heads_query(profile.services.len());
-                let rule = domain::queue::PriorityRule::from_parts(&k.priority_rule, k.priority_every)
-                    .unwrap_or(domain::queue::PriorityRule::Strict);
-                let state = RuleState { normal_streak: u32::try_from(k.normal_streak).unwrap_or(u32::MAX) };
-                let mut claimed = None;
-                let mut lost_races = 0;
-                for _ in 0..MAX_CALL_ATTEMPTS {
-                    // Only the head of each class can win (the rule orders a class by queue
-                    // time, then id), so each class is read by its head alone: one short index
-                    // walk per class, whatever the backlog.
-                    let mut q = sqlx::query_as::<_, CandidateRow>(&heads_sql);
-                    q = q.bind(counter_id);
-                    for sid in &profile.services {
-                        q = q.bind(*sid);
-                    }
-                    let rows = q.fetch_all(&mut *tx).await?;
-                    let candidates: Vec<Candidate> = rows.iter().map(CandidateRow::candidate).collect();
-                    let Some(pick) = select_next(&profile, rule, state, &candidates) else { break };
-                    let t = sqlx::query_as::<_, Ticket>(&format!(
-                        "UPDATE queue_visits SET state = 'called', counter_id = $2, target_counter_id = NULL, officer_id = $3,
-                             called_at = $4
-                         WHERE id = $1 AND state = 'waiting' RETURNING {TICKET_COLS}"))
-                        .bind(pick.id)
-                        .bind(counter_id)
-                        .bind(actor.user_id)
-                        .bind(at)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(t) = t {
-                        claimed = Some((t, state.after(pick)));
-                        break;
-                    }
-                    lost_races += 1;
-                }
-                if claimed.is_none() && lost_races == MAX_CALL_ATTEMPTS {
-                    break 'one Err(Error::Conflict("quá nhiều quầy gọi cùng lúc, hãy thử lại (too much contention)".into()));
-                }
-                let Some((t, next)) = claimed else { break 'one Ok(None) };
-                sqlx::query("UPDATE queue_counters SET normal_streak = $1 WHERE id = $2")
-                    .bind(i64::from(next.normal_streak))
-                    .bind(counter_id)
-                    .execute(&mut *tx)
-                    .await?;
-                event_in_tx!(&mut *tx, &t, EventKind::Called, Some(counter_id), actor.user_id, "", at)?;
-                let change = Change {
-                    unit_id: Some(k.unit_id),
-                    action: "queue.ticket.call",
-                    object_type: "queue_ticket",
-                    object_id: t.id.to_string(),
-                    before: Some(json!({"state": "waiting"})),
-                    after: Some(json!({"state": "called", "number": t.number, "counter": k.code})),
-                };
-                audit_in_tx!(&mut *tx, actor, &change, at)?;
-                Ok(Some(t))
-            };
-            answers[i] = Some(answer);
-        }
-        tx.commit().await?;
-    });
-    Ok(answers.into_iter().map(|a| a.unwrap_or(Ok(None))).collect())
-}
-
-/// The query for the candidates of a counter: the head (oldest queue entry,
-/// then lowest id) of each class that the call-next rule compares: tickets
-/// transferred to the counter (`$1`), and each profile service (`$2`…), each
-/// split into normal and preferred. (A service or a counter belongs to one
-/// center, so the center need not be named, and naming it would tempt the
-/// planner to walk the whole center's line.)
-fn heads_query(services: usize) -> String {
-    const COLS: &str = "id, service_id, priority, appointment_id, queued_at, target_counter_id";
-    const NORMAL: &str = "priority IS NULL AND appointment_id IS NULL";
-    const PREFERRED: &str = "(priority IS NOT NULL OR appointment_id IS NOT NULL)";
-    let mut parts = Vec::with_capacity(2 + 2 * services);
-    let head = |parts: &mut Vec<String>, filter: String| {
-        let n = parts.len();
-        parts.push(format!(
-            "SELECT * FROM (SELECT {COLS} FROM queue_visits WHERE state = 'waiting' AND {filter}
-             ORDER BY queued_at, id LIMIT 1) AS h{n}"
-        ));
-    };
-    // The service terms repeat the partial indexes' predicates word for word
-    // (migrations/*/0003_queue_indexes.sql), which SQLite needs to use them.
-    for kind in [NORMAL, PREFERRED] {
-        head(&mut parts, format!("target_counter_id = $1 AND {kind}"));
-        for i in 0..services {
-            head(&mut parts, format!("service_id = ${} AND target_counter_id IS NULL AND {kind}", i + 2));
-        }
-    }
-    parts.join(" UNION ALL ")
 }
 
 /// Where a transfer sends a ticket.

@@ -12,12 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::queue::Priority;
 use serde::{Deserialize, Serialize};
-use store::queue::{Center, Ticket, TransferTarget};
+use store::queue::{Center, Counter, Ticket, TransferTarget};
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Principal, ReqActor};
 use crate::error::AppError;
-use crate::live::{QueueEventKind, publish_queue};
+use crate::live::{QueueEventKind, publish_queue, publish_queue_at};
 use crate::pages::area::QUEUE;
 use crate::state::AppState;
 
@@ -82,10 +82,16 @@ pub struct TicketDto {
 }
 
 async fn ticket_dto(st: &AppState, t: &Ticket) -> Result<TicketDto, AppError> {
+    ticket_dto_at(st, t, None).await
+}
+
+/// [`ticket_dto`] when the caller has already read the ticket's counter (`known`).
+async fn ticket_dto_at(st: &AppState, t: &Ticket, known: Option<&Counter>) -> Result<TicketDto, AppError> {
     let service = store::queue::service(&st.db, t.service_id).await?;
-    let counter = match t.counter_id {
-        Some(id) => Some(store::queue::counter(&st.db, id).await?.code),
-        None => None,
+    let counter = match (t.counter_id, known) {
+        (Some(id), Some(k)) if k.id == id => Some(k.code.clone()),
+        (Some(id), _) => Some(store::queue::counter(&st.db, id).await?.code),
+        (None, _) => None,
     };
     Ok(TicketDto {
         id: t.id,
@@ -242,8 +248,8 @@ pub async fn call_next(
     may_work(&st, &p, &center).await?;
     match st.caller.call_next(&actor, counter_id, store::now_ms()).await? {
         Some(t) => {
-            publish_queue(&st, &center, QueueEventKind::TicketCalled, &t).await;
-            Ok(Json(CalledDto { ticket: ticket_dto(&st, &t).await? }).into_response())
+            publish_queue_at(&st, &center, QueueEventKind::TicketCalled, &t, Some(&counter)).await;
+            Ok(Json(CalledDto { ticket: ticket_dto_at(&st, &t, Some(&counter)).await? }).into_response())
         }
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }

@@ -11,7 +11,7 @@ use domain::person::CitizenId;
 use domain::queue::{CallOrder, NewService, NumberingMode, Priority, PriorityRule, Satisfaction};
 use store::audit::Actor;
 use store::queue::appointment::{self, Booking};
-use store::queue::{self, IssueRequest, NewCenter, NewCounter, TransferTarget, visit};
+use store::queue::{self, IssueRequest, NewCenter, NewCounter, TransferTarget, call, visit};
 use store::{Db, Error};
 
 use crate::common;
@@ -115,7 +115,7 @@ async fn interleaved_rule_gives_one_call_in_three_to_priority_and_strict_gives_a
     }
     let order = queue::view::waiting_for_counter(&t.db, k.id).await.unwrap();
     let mut called = Vec::new();
-    while let Some(tk) = visit::call_next(&t.db, &Actor::system(), k.id, T0 + 20 * MIN).await.unwrap() {
+    while let Some(tk) = call::call_next(&t.db, &Actor::system(), k.id, T0 + 20 * MIN).await.unwrap() {
         called.push(tk.number.clone());
     }
     assert_eq!(called, ["A001", "A002", "A006", "A003", "A004", "A007", "A005"]);
@@ -126,7 +126,7 @@ async fn interleaved_rule_gives_one_call_in_three_to_priority_and_strict_gives_a
     let k2 = counter(&t.db, &strict, "1", &[0]).await;
     issue(&t.db, strict.services[0].id, None, T0).await;
     issue(&t.db, strict.services[0].id, Some(Priority::PhuNuMangThai), T0 + MIN).await;
-    let first = visit::call_next(&t.db, &Actor::system(), k2.id, T0 + 2 * MIN).await.unwrap().unwrap();
+    let first = call::call_next(&t.db, &Actor::system(), k2.id, T0 + 2 * MIN).await.unwrap().unwrap();
     assert_eq!(first.number, "A002");
 }
 
@@ -140,20 +140,20 @@ async fn transfer_keeps_the_arrival_time_and_its_place() {
     let a = Actor::system();
     let x = issue(&t.db, s.services[0].id, None, T0).await;
     let y = issue(&t.db, s.services[1].id, None, T0 + 5 * MIN).await;
-    let called = visit::call_next(&t.db, &a, k1.id, T0 + 10 * MIN).await.unwrap().unwrap();
+    let called = call::call_next(&t.db, &a, k1.id, T0 + 10 * MIN).await.unwrap().unwrap();
     assert_eq!(called.id, x.id);
     visit::start(&t.db, &a, x.id, T0 + 11 * MIN).await.unwrap();
     let moved =
         visit::transfer(&t.db, &a, x.id, TransferTarget::Service(s.services[1].id), T0 + 12 * MIN).await.unwrap();
     assert_eq!((moved.state.as_str(), moved.number.as_str()), ("waiting", "A001"), "the number is kept");
     assert_eq!((moved.created_at, moved.queued_at), (T0, T0), "arrival times are kept");
-    let next = visit::call_next(&t.db, &a, k2.id, T0 + 13 * MIN).await.unwrap().unwrap();
+    let next = call::call_next(&t.db, &a, k2.id, T0 + 13 * MIN).await.unwrap().unwrap();
     assert_eq!(next.id, x.id, "the transferred ticket keeps its place ahead of later arrivals");
     // A transfer to one counter: only that counter may call it.
     visit::transfer(&t.db, &a, x.id, TransferTarget::Counter(k3.id), T0 + 14 * MIN).await.unwrap();
-    assert_eq!(visit::call_next(&t.db, &a, k1.id, T0 + 15 * MIN).await.unwrap(), None);
-    assert_eq!(visit::call_next(&t.db, &a, k2.id, T0 + 15 * MIN).await.unwrap().unwrap().id, y.id);
-    assert_eq!(visit::call_next(&t.db, &a, k3.id, T0 + 16 * MIN).await.unwrap().unwrap().id, x.id);
+    assert_eq!(call::call_next(&t.db, &a, k1.id, T0 + 15 * MIN).await.unwrap(), None);
+    assert_eq!(call::call_next(&t.db, &a, k2.id, T0 + 15 * MIN).await.unwrap().unwrap().id, y.id);
+    assert_eq!(call::call_next(&t.db, &a, k3.id, T0 + 16 * MIN).await.unwrap().unwrap().id, x.id);
     let kinds: Vec<String> = queue::events(&t.db, x.id).await.unwrap().into_iter().map(|e| e.kind).collect();
     assert_eq!(kinds, ["issued", "called", "started", "transferred", "called", "transferred", "called"]);
 }
@@ -183,10 +183,10 @@ async fn every_transition_is_logged_and_illegal_ones_are_refused() {
     assert!(conflict(visit::finish(&t.db, &a, id, T0).await), "a called ticket must start first");
     let p = visit::park(&t.db, &a, id, T0 + 3 * MIN).await.unwrap();
     assert_eq!(p.state, "parked");
-    assert_eq!(visit::call_next(&t.db, &a, k.id, T0 + 4 * MIN).await.unwrap(), None, "parked tickets are not called");
+    assert_eq!(call::call_next(&t.db, &a, k.id, T0 + 4 * MIN).await.unwrap(), None, "parked tickets are not called");
     let back = visit::unpark(&t.db, &a, id, T0 + 5 * MIN).await.unwrap();
     assert_eq!((back.state.as_str(), back.queued_at), ("waiting", T0));
-    visit::call_next(&t.db, &a, k.id, T0 + 6 * MIN).await.unwrap().unwrap();
+    call::call_next(&t.db, &a, k.id, T0 + 6 * MIN).await.unwrap().unwrap();
     visit::start(&t.db, &a, id, T0 + 7 * MIN).await.unwrap();
     let done = visit::finish(&t.db, &a, id, T0 + 12 * MIN).await.unwrap();
     assert_eq!((done.state.as_str(), done.ended_at), ("done", Some(T0 + 12 * MIN)));
@@ -206,7 +206,7 @@ async fn every_transition_is_logged_and_illegal_ones_are_refused() {
     assert_eq!(common::audit_count(&t.db).await - audit_before, 8, "one audit row per change");
     // A no-show ends a called ticket; ratings only for served tickets, once.
     let other = issue(&t.db, s.services[0].id, None, T0 + 20 * MIN).await;
-    visit::call_next(&t.db, &a, k.id, T0 + 21 * MIN).await.unwrap().unwrap();
+    call::call_next(&t.db, &a, k.id, T0 + 21 * MIN).await.unwrap().unwrap();
     assert_eq!(visit::no_show(&t.db, &a, other.id, T0 + 23 * MIN).await.unwrap().state, "no_show");
     assert!(appointment::rate(&t.db, &a, other.id, Satisfaction::HaiLong, "", T0).await.is_err());
     let rating = appointment::rate(&t.db, &a, id, Satisfaction::RatHaiLong, "nhanh", T0 + 13 * MIN).await.unwrap();
@@ -239,9 +239,9 @@ async fn appointments_respect_capacity_and_check_in_ahead_of_walk_ins() {
     let appt = appointment::check_in(&t.db, &a, &b1.code.to_lowercase(), slot_at - 10 * MIN).await.unwrap();
     assert_eq!(appt.ticket.appointment_id, Some(b1.id));
     assert!(matches!(appointment::check_in(&t.db, &a, &b1.code, slot_at).await, Err(Error::Conflict(_))));
-    let first = visit::call_next(&t.db, &a, k.id, slot_at).await.unwrap().unwrap();
+    let first = call::call_next(&t.db, &a, k.id, slot_at).await.unwrap().unwrap();
     assert_eq!(first.id, appt.ticket.id, "a checked-in appointment goes ahead of walk-ins");
-    assert_eq!(visit::call_next(&t.db, &a, k.id, slot_at).await.unwrap().unwrap().id, walk_in.id);
+    assert_eq!(call::call_next(&t.db, &a, k.id, slot_at).await.unwrap().unwrap().id, walk_in.id);
 }
 
 #[tokio::test]
@@ -254,7 +254,7 @@ async fn center_state_shows_calls_and_waiting_counts() {
         issue(&t.db, s.services[0].id, None, T0 + i).await;
     }
     issue(&t.db, s.services[1].id, None, T0 + 10).await;
-    let called = visit::call_next(&t.db, &Actor::system(), k.id, T0 + MIN).await.unwrap().unwrap();
+    let called = call::call_next(&t.db, &Actor::system(), k.id, T0 + MIN).await.unwrap().unwrap();
     let st = queue::view::center_state(&t.db, s.center.id, 5).await.unwrap();
     assert_eq!(st.counters[0].current.as_ref().map(|t| t.id), Some(called.id));
     assert!(st.counters[1].current.is_none());
@@ -316,7 +316,7 @@ async fn concurrent_counters_never_call_the_same_ticket() {
         let db = t.db.clone();
         handles.push(tokio::spawn(async move {
             let mut mine = Vec::new();
-            while let Some(tk) = visit::call_next(&db, &Actor::system(), k, T0 + 60 * MIN).await.unwrap() {
+            while let Some(tk) = call::call_next(&db, &Actor::system(), k, T0 + 60 * MIN).await.unwrap() {
                 assert_eq!(tk.counter_id, Some(k));
                 mine.push(tk.id);
             }
@@ -427,4 +427,122 @@ async fn batched_issues_are_consecutive_audited_and_isolated() {
     let events = store::queue::events(&t.db, first.id).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, "issued");
+}
+
+/// Two identical centers: one is called in batches, the other call by call,
+/// with the same requests in the same order (different work profiles and
+/// call orders, priority tickets under an interleaved rule, a ticket
+/// transferred to one counter, an unknown counter). Every call gets the same
+/// ticket number, and the counters end with the same rule state.
+#[tokio::test]
+async fn a_batch_of_calls_chooses_as_the_calls_made_one_by_one() {
+    let t = common::fresh_db().await;
+    let a = Actor::system();
+    let (mut sides, mut moved_numbers) = (Vec::new(), Vec::new());
+    for code in ["C-BATCH", "C-SINGLE"] {
+        let s =
+            center(&t.db, code, PriorityRule::Interleaved { every: 3 }, NumberingMode::DailyReset, &["HT", "CT", "DD"])
+                .await;
+        let k1 = counter(&t.db, &s, "1", &[0, 1]).await;
+        let k2 = counter(&t.db, &s, "2", &[1, 2]).await;
+        let new = NewCounter {
+            code: "3".into(),
+            name: "Quầy 3".into(),
+            order: CallOrder::LongestWait,
+            services: vec![s.services[2].id, s.services[0].id],
+        };
+        let k3 = queue::create_counter(&t.db, &a, s.center.id, new, T0).await.unwrap();
+        for i in 0..40 {
+            let prio = (i % 5 == 0).then_some(Priority::NguoiCaoTuoi);
+            issue(&t.db, s.services[(i * 7 % 3) as usize].id, prio, T0 + i * 1000).await;
+        }
+        // One ticket goes to counter 2 only.
+        let moved = issue(&t.db, s.services[0].id, None, T0 + 50_000).await;
+        visit::call_ticket(&t.db, &a, moved.id, k1.id, T0 + 60_000).await.unwrap();
+        visit::transfer(&t.db, &a, moved.id, TransferTarget::Counter(k2.id), T0 + 70_000).await.unwrap();
+        sides.push([k1.id, k2.id, k3.id]);
+        moved_numbers.push(moved.number);
+    }
+    let at = T0 + 10 * MIN;
+    // Counter ids as indexes into each side's counters; 3 is an unknown counter.
+    let script = [0, 1, 1, 2, 0, 0, 3, 2, 1, 0, 2, 2, 0, 1, 0, 0, 1, 2, 2, 0, 1, 1, 0, 2, 0, 0, 1];
+    let pick = |side: usize, i: usize| sides[side].get(i).copied().unwrap_or(i64::MAX);
+    let reqs: Vec<call::CallRequest> =
+        script.iter().map(|&i| call::CallRequest { actor: a.clone(), counter_id: pick(0, i), at }).collect();
+    let batched = call::call_batch(&t.db, &reqs).await.unwrap();
+    let mut single = Vec::new();
+    for &i in &script {
+        single.push(call::call_next(&t.db, &a, pick(1, i), at).await);
+    }
+    let show = |r: &store::Result<Option<queue::Ticket>>| match r {
+        Ok(Some(t)) => t.number.clone(),
+        Ok(None) => "none".into(),
+        Err(Error::NotFound(_)) => "not found".into(),
+        Err(e) => format!("error {e}"),
+    };
+    let batched: Vec<String> = batched.iter().map(show).collect();
+    let single: Vec<String> = single.iter().map(show).collect();
+    assert_eq!(batched, single);
+    // The first call of counter 2 (script[1]) gets the ticket transferred to it.
+    assert_eq!(batched[1], moved_numbers[0], "the transferred ticket leads at its counter: {batched:?}");
+    assert!(batched.iter().filter(|n| n.as_str() == "none").count() < 3, "the script drains the line: {batched:?}");
+    for (x, y) in sides[0].iter().zip(&sides[1]) {
+        let (kx, ky) = (queue::counter(&t.db, *x).await.unwrap(), queue::counter(&t.db, *y).await.unwrap());
+        assert_eq!(kx.normal_streak, ky.normal_streak, "counter {} keeps the same rule state", kx.code);
+    }
+}
+
+/// Counters calling through one group-commit [`queue::Caller`] at once:
+/// every ticket is called exactly once, with its event and audit row.
+#[tokio::test]
+async fn counters_calling_through_the_group_commit_never_share_a_ticket() {
+    let t = common::fresh_db().await;
+    let s = center(&t.db, "C-GROUP", PriorityRule::Interleaved { every: 2 }, NumberingMode::DailyReset, &["HT", "CT"])
+        .await;
+    let mut counters = Vec::new();
+    for i in 0..8 {
+        counters.push(counter(&t.db, &s, &format!("{}", i + 1), &[i % 2, 1 - i % 2]).await.id);
+    }
+    for i in 0..300 {
+        let prio = (i % 7 == 0).then_some(Priority::PhuNuMangThai);
+        issue(&t.db, s.services[(i % 2) as usize].id, prio, T0 + i).await;
+    }
+    let caller = queue::Caller::start(t.db.clone());
+    let mut handles = Vec::new();
+    for k in counters {
+        for _ in 0..4 {
+            let caller = caller.clone();
+            handles.push(tokio::spawn(async move {
+                let mut mine = Vec::new();
+                while let Some(tk) = caller.call_next(&Actor::system(), k, T0 + 60 * MIN).await.unwrap() {
+                    assert_eq!((tk.counter_id, tk.state.as_str()), (Some(k), "called"));
+                    mine.push(tk.id);
+                }
+                mine
+            }));
+        }
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.await.unwrap());
+    }
+    let unique: HashSet<i64> = all.iter().copied().collect();
+    assert_eq!((all.len(), unique.len()), (300, 300), "each ticket called exactly once");
+    let (events, audits): (i64, i64) = match t.db.writer() {
+        store::Pool::Sqlite(p) => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM queue_events WHERE kind = 'called'),
+                    (SELECT COUNT(*) FROM audit_log WHERE action = 'queue.ticket.call')",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap(),
+        store::Pool::Postgres(p) => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM queue_events WHERE kind = 'called'),
+                    (SELECT COUNT(*) FROM audit_log WHERE action = 'queue.ticket.call')",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap(),
+    };
+    assert_eq!((events, audits), (300, 300));
 }

@@ -18,7 +18,7 @@ use store::queue::{Center, Counter, Service, Ticket, TransferTarget, visit};
 
 use crate::auth::{CurrentUser, Principal, ReqActor};
 use crate::error::{AppError, refusal};
-use crate::live::{QueueEventKind, publish_queue};
+use crate::live::{QueueEventKind, publish_queue_at};
 use crate::pages::area::QUEUE;
 use crate::pages::{PageCtx, render};
 use crate::state::AppState;
@@ -198,7 +198,7 @@ pub async fn act(
     .await;
     let message = match outcome {
         Ok(Some((t, kind))) => {
-            publish_queue(&st, &center, kind, &t).await;
+            publish_queue_at(&st, &center, kind, &t, Some(&counter)).await;
             String::new()
         }
         Ok(None) => ctx.t("console.nobody").to_string(),
