@@ -24,6 +24,8 @@ console.log(`| **vietqr** | ${fmt(ve)} (${ns(ve)} ns) | ${fmt(vd)} (${ns(vd)} ns
 
 const vi = get('vietqr', 'encode_into');
 if (vi) console.log(`| vietqr, encode_into a reused String | ${fmt(vi)} (${ns(vi)} ns) | | | |`);
+const vs = get('vietqr', 'decode_in_steps');
+if (vs) console.log(`| vietqr, \`decode\` then \`.vietqr()\` | | ${fmt(vs)} (${ns(vs)} ns) | | |`);
 
 const fastestE = Math.max(...peers.map((p) => get(p, 'encode')));
 const fastestD = Math.max(...peers.map((p) => get(p, 'decode')));

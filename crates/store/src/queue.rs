@@ -41,6 +41,18 @@ macro_rules! event_in_tx {
     }};
 }
 
+/// The tickets waiting in a service now (`queue_waiting`, kept by triggers),
+/// read with the given executor, usually inside a transaction.
+macro_rules! waiting_in {
+    ($exec:expr, $service_id:expr) => {{
+        let n: sqlx::Result<Option<i64>> = sqlx::query_scalar("SELECT n FROM queue_waiting WHERE service_id = $1")
+            .bind($service_id)
+            .fetch_optional($exec)
+            .await;
+        n.map(|n| n.unwrap_or(0))
+    }};
+}
+
 /// Appends several events to visits' logs in one statement, inside the
 /// caller's transaction: `$rows` is a slice of `(&Ticket, EventKind, counter,
 /// officer, note, at)`. Writes nothing for an empty slice.

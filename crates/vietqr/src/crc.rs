@@ -13,6 +13,9 @@
 //! bytes `0x80`–`0xFF`, so that the decoder learns whether a payload is pure ASCII
 //! from the lookups it makes anyway.
 
+#[cfg(target_arch = "x86_64")]
+mod clmul;
+
 /// Generator polynomial of CRC-16/CCITT-FALSE.
 const POLY: u16 = 0x1021;
 /// Initial register value.
@@ -82,15 +85,29 @@ pub fn crc16(data: &[u8]) -> u16 {
 /// Continues a CRC-16/CCITT-FALSE computation from register value `crc`.
 #[must_use]
 pub fn update(crc: u16, data: &[u8]) -> u16 {
-    sliced(crc, data).0
+    continued(crc, data).0
 }
 
 /// CRC-16/CCITT-FALSE of `data` and whether `data` is pure ASCII, in one pass: the
-/// ASCII test rides on the table lookups.
+/// ASCII test rides on the table lookups, or on the loads of [`clmul`] where the CPU
+/// multiplies without carries and `data` is long enough to gain from it.
 #[inline]
 #[must_use]
 pub(crate) fn crc16_ascii(data: &[u8]) -> (u16, bool) {
-    sliced(INIT, data)
+    continued(INIT, data)
+}
+
+/// The register after `data` from register `crc`, and whether `data` is ASCII:
+/// [`clmul`] where it helps, else the table loop.
+#[inline(always)]
+fn continued(crc: u16, data: &[u8]) -> (u16, bool) {
+    #[cfg(target_arch = "x86_64")]
+    if data.len() >= clmul::MIN_LEN && clmul::available() {
+        // SAFETY: `available` checked that the CPU has the features it needs.
+        #[allow(unsafe_code)]
+        return unsafe { clmul::crc16_ascii(crc, data) };
+    }
+    sliced(crc, data)
 }
 
 /// The slicing-by-16 loop: the register after `data`, and whether `data` is ASCII.

@@ -166,6 +166,75 @@ pub(crate) mod sub {
     pub(crate) const ADD: usize = 4;
 }
 
+/// Where the one-pass common path puts root spans: a payload's full table, or the
+/// few fields the VietQR view reads ([`VietQrSlots`]).
+pub(crate) trait RootSlots {
+    /// Records root field `id` (at most 99); `false` when it was seen already.
+    fn put(&mut self, id: u8, span: Span) -> bool;
+    /// The span of root field `id`, empty when absent (or not kept).
+    fn at(&self, id: u8) -> Span;
+}
+
+impl RootSlots for [Span; 100] {
+    #[inline(always)]
+    fn put(&mut self, id: u8, span: Span) -> bool {
+        let slot = &mut self[usize::from(id)];
+        // A repeated ID, `00` and `63` included.
+        if slot.start != 0 {
+            return false;
+        }
+        *slot = span;
+        true
+    }
+
+    #[inline(always)]
+    fn at(&self, id: u8) -> Span {
+        self[usize::from(id)]
+    }
+}
+
+/// Root IDs the VietQR view reads, in [`VietQrSlots::spans`] order.
+const VIEW_IDS: [u8; 12] = [1, 38, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61];
+
+/// `VIEW_SLOT[id]`: the index of root ID `id` in [`VIEW_IDS`], or `u8::MAX`.
+static VIEW_SLOT: [u8; 100] = {
+    let mut t = [u8::MAX; 100];
+    let mut i = 0;
+    while i < VIEW_IDS.len() {
+        t[VIEW_IDS[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The root fields [`crate::decode_vietqr`] needs: the spans of [`VIEW_IDS`] and a
+/// mask of every ID seen (for duplicates), 64 bytes to clear instead of 400.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct VietQrSlots {
+    seen: u128,
+    spans: [Span; 12],
+}
+
+impl RootSlots for VietQrSlots {
+    #[inline(always)]
+    fn put(&mut self, id: u8, span: Span) -> bool {
+        let bit = 1u128 << id;
+        if self.seen & bit != 0 {
+            return false;
+        }
+        self.seen |= bit;
+        if let Some(slot) = self.spans.get_mut(usize::from(VIEW_SLOT[usize::from(id)])) {
+            *slot = span;
+        }
+        true
+    }
+
+    #[inline(always)]
+    fn at(&self, id: u8) -> Span {
+        self.spans.get(usize::from(VIEW_SLOT[usize::from(id)])).copied().unwrap_or_default()
+    }
+}
+
 /// A structurally valid payload: well-formed TLV at every template level, correct CRC.
 ///
 /// Borrowed from the input; root fields are looked up by ID in O(1).
@@ -387,108 +456,10 @@ impl<'a> Payload<'a> {
         TlvIter::nested(self.raw, outer, self.ascii).map_while(Result::ok)
     }
 
-    /// The common case in one pass, with no error reporting: a pure ASCII payload
-    /// whose CRC was verified, that starts with `000201`, whose root fields, all
-    /// distinct, end exactly where the `6304` CRC field starts, and whose templates
-    /// are well-formed with sub-field IDs below 64. Returns `false` on anything else,
-    /// leaving [`Self::decode_general`] to name the error (or accept the payload): it
-    /// accepts exactly what the general path accepts, with the same result.
+    /// [`common_root`] into this payload's table.
     #[inline(always)]
     fn decode_common(&mut self) -> bool {
-        let b = self.raw.as_bytes();
-        let n = b.len();
-        if n < 14 || b[..6] != *b"000201" {
-            return false;
-        }
-        self.slots[0] = Span { start: 4, end: 6 };
-        self.slots[63] = Span { start: (n - 4) as u16, end: n as u16 };
-        let end = n - 8;
-        let mut pos = 6;
-        while pos < end {
-            let Some((id, stop)) = header(b, pos, end) else {
-                return false;
-            };
-            let Some(slot) = self.slots.get_mut(usize::from(id)) else {
-                return false;
-            };
-            // A repeated ID, `00` and `63` included.
-            if slot.start != 0 {
-                return false;
-            }
-            let span = Span { start: (pos + 4) as u16, end: stop as u16 };
-            *slot = span;
-            // Templates are checked as they come (the general path reports the
-            // first error in ID order).
-            let ok = match id {
-                38 => self.common_napas(span),
-                62 => self.common_additional(span),
-                26..=51 => self.common_account(span),
-                64 => walk(b, span, |_, _| ()),
-                _ => true,
-            };
-            if !ok {
-                return false;
-            }
-            pos = stop;
-        }
-        true
-    }
-
-    /// Field `38` in the common case: its sub-fields (cached), and `38.01` when the
-    /// GUID is NAPAS's.
-    #[inline(always)]
-    fn common_napas(&mut self, s: Span) -> bool {
-        let b = self.raw.as_bytes();
-        let (mut guid, mut org, mut service) = (Span::default(), Span::default(), Span::default());
-        let ok = walk(b, s, |id, span| match id {
-            0 => guid = span,
-            1 => org = span,
-            2 => service = span,
-            _ => {}
-        });
-        self.sub[sub::GUID] = guid;
-        self.sub[sub::ORG] = org;
-        self.sub[sub::SERVICE] = service;
-        if !ok || org.start == 0 || !is_napas(b, guid) {
-            return ok;
-        }
-        let (mut bin, mut account) = (Span::default(), Span::default());
-        let ok = walk(b, org, |id, span| match id {
-            0 => bin = span,
-            1 => account = span,
-            _ => {}
-        });
-        self.sub[sub::BIN] = bin;
-        self.sub[sub::ACCOUNT] = account;
-        ok
-    }
-
-    /// Field `62` in the common case: `62.01`-`62.11` are cached.
-    #[inline(always)]
-    fn common_additional(&mut self, s: Span) -> bool {
-        let b = self.raw.as_bytes();
-        let cache = &mut self.sub;
-        walk(b, s, |id, span| {
-            if let 1..=11 = id {
-                cache[sub::ADD + usize::from(id)] = span;
-            }
-        })
-    }
-
-    /// A merchant account template other than `38` in the common case, with its
-    /// `01` checked as a template when its GUID is NAPAS's.
-    fn common_account(&mut self, s: Span) -> bool {
-        let b = self.raw.as_bytes();
-        let (mut guid, mut org) = (Span::default(), Span::default());
-        let ok = walk(b, s, |id, span| match id {
-            0 => guid = span,
-            1 => org = span,
-            _ => {}
-        });
-        if !ok || org.start == 0 || !is_napas(b, guid) {
-            return ok;
-        }
-        walk(b, org, |_, _| ())
+        common_root(self.raw.as_bytes(), &mut self.slots, &mut self.sub)
     }
 
     /// The general path of [`decode`]: any payload, with precise errors.
@@ -622,6 +593,100 @@ impl<'a> Payload<'a> {
     }
 }
 
+/// The common case in one pass, with no error reporting: a pure ASCII payload `b`
+/// whose CRC was verified, that starts with `000201`, whose root fields, all
+/// distinct, end exactly where the `6304` CRC field starts, and whose templates
+/// are well-formed with sub-field IDs below 64. Returns `false` on anything else,
+/// leaving [`Payload::decode_general`] to name the error (or accept the payload): it
+/// accepts exactly what the general path accepts, with the same spans.
+#[inline(always)]
+pub(crate) fn common_root(b: &[u8], slots: &mut impl RootSlots, sub: &mut [Span; 16]) -> bool {
+    let n = b.len();
+    if n < 14 || b[..6] != *b"000201" {
+        return false;
+    }
+    slots.put(0, Span { start: 4, end: 6 });
+    slots.put(63, Span { start: (n - 4) as u16, end: n as u16 });
+    let end = n - 8;
+    let mut pos = 6;
+    while pos < end {
+        let Some((id, stop)) = header(b, pos, end) else {
+            return false;
+        };
+        let span = Span { start: (pos + 4) as u16, end: stop as u16 };
+        if !slots.put(id, span) {
+            return false;
+        }
+        // Templates are checked as they come (the general path reports the first
+        // error in ID order).
+        let ok = match id {
+            38 => common_napas(b, span, sub),
+            62 => common_additional(b, span, sub),
+            26..=51 => common_account(b, span),
+            64 => walk(b, span, |_, _| ()),
+            _ => true,
+        };
+        if !ok {
+            return false;
+        }
+        pos = stop;
+    }
+    true
+}
+
+/// Field `38` in the common case: its sub-fields (cached), and `38.01` when the GUID
+/// is NAPAS's.
+#[inline(always)]
+fn common_napas(b: &[u8], s: Span, cache: &mut [Span; 16]) -> bool {
+    let (mut guid, mut org, mut service) = (Span::default(), Span::default(), Span::default());
+    let ok = walk(b, s, |id, span| match id {
+        0 => guid = span,
+        1 => org = span,
+        2 => service = span,
+        _ => {}
+    });
+    cache[sub::GUID] = guid;
+    cache[sub::ORG] = org;
+    cache[sub::SERVICE] = service;
+    if !ok || org.start == 0 || !is_napas(b, guid) {
+        return ok;
+    }
+    let (mut bin, mut account) = (Span::default(), Span::default());
+    let ok = walk(b, org, |id, span| match id {
+        0 => bin = span,
+        1 => account = span,
+        _ => {}
+    });
+    cache[sub::BIN] = bin;
+    cache[sub::ACCOUNT] = account;
+    ok
+}
+
+/// Field `62` in the common case: `62.01`-`62.11` are cached.
+#[inline(always)]
+fn common_additional(b: &[u8], s: Span, cache: &mut [Span; 16]) -> bool {
+    walk(b, s, |id, span| {
+        if let 1..=11 = id {
+            cache[sub::ADD + usize::from(id)] = span;
+        }
+    })
+}
+
+/// A merchant account template other than `38` in the common case, with its `01`
+/// checked as a template when its GUID is NAPAS's.
+fn common_account(b: &[u8], s: Span) -> bool {
+    let (mut guid, mut org) = (Span::default(), Span::default());
+    let ok = walk(b, s, |id, span| match id {
+        0 => guid = span,
+        1 => org = span,
+        _ => {}
+    });
+    if !ok || org.start == 0 || !is_napas(b, guid) {
+        return ok;
+    }
+    walk(b, org, |_, _| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -700,6 +765,12 @@ mod tests {
             let fast = decode_with::<true>(&s);
             let general = decode_with::<false>(&s);
             proptest::prop_assert_eq!(&fast, &general, "{}", s);
+            // The one-call decoder, with or without its own common path, agrees too.
+            let whole = general.clone().and_then(|p| p.vietqr_general());
+            proptest::prop_assert_eq!(crate::decode_vietqr(&s), whole.clone(), "{}", s);
+            if let Some(q) = crate::view::vietqr_common(&s) {
+                proptest::prop_assert_eq!(Ok(q), whole, "{}", s);
+            }
             if let Ok(p) = &fast {
                 proptest::prop_assert_eq!(p.vietqr(), p.vietqr_general(), "{}", s);
                 proptest::prop_assert_eq!(
@@ -724,6 +795,7 @@ mod tests {
         assert!(p.decode_common());
         assert_eq!(Ok(p.clone()), decode_with::<false>(DYN));
         assert!(p.vietqr_common().is_some());
+        assert_eq!(crate::view::vietqr_common(DYN).map(Ok), Some(p.vietqr_general()));
         assert_eq!(p.vietqr(), p.vietqr_general());
     }
 

@@ -4,7 +4,8 @@
 
 use crate::NAPAS_GUID;
 use crate::banks::Bank;
-use crate::decode::{DecodeError, Payload, Span, decode, sub};
+use crate::crc;
+use crate::decode::{DecodeError, MAX_PAYLOAD_BYTES, Payload, RootSlots, Span, VietQrSlots, common_root, decode, sub};
 use crate::tlv::{Nesting, Tlv, TlvIter, nesting};
 use crate::types::{Bin, Initiation, Service, Vnd};
 
@@ -56,11 +57,14 @@ pub struct AdditionalData<'a> {
 }
 
 impl<'a> AdditionalData<'a> {
+    /// From the sub-field spans cached when `62` was checked (all empty when there
+    /// is no `62`).
     #[inline]
-    fn from_payload(p: &Payload<'a>) -> Self {
-        // The spans of `62.01`-`62.11` were cached when `62` was checked (all empty
-        // when there is no `62`).
-        let f = |id: usize| p.span(p.sub[sub::ADD + id]);
+    fn from_sub(raw: &'a str, cached: &[Span; 16]) -> Self {
+        let f = |id: usize| {
+            let s = cached[sub::ADD + id];
+            (s.start != 0).then(|| &raw[usize::from(s.start)..usize::from(s.end)])
+        };
         Self {
             bill_number: f(1),
             mobile: f(2),
@@ -159,96 +163,24 @@ impl<'a> Payload<'a> {
             mcc: self.get(52),
             merchant_name: self.get(59),
             merchant_city: self.get(60),
-            additional: AdditionalData::from_payload(self),
+            additional: AdditionalData::from_sub(self.raw(), &self.sub),
         })
     }
 
-    /// The value bytes of a cached span, if present.
-    #[inline(always)]
-    fn span_bytes(&self, s: Span) -> Option<&'a [u8]> {
-        if s.start == 0 {
-            return None;
-        }
-        self.raw().as_bytes().get(usize::from(s.start)..usize::from(s.end))
-    }
-
-    /// [`Self::vietqr`] for the common case, in one pass and without error
-    /// reporting: an ASCII payload with `01`, `53` = `704`, `58` = `VN`, an amount (if
-    /// any) of plain digits, no tip or fee fields, and a NAPAS account. `None` on
-    /// anything else, which the general path then validates and reports; otherwise
-    /// the view is the one the general path builds.
+    /// [`Self::vietqr`] for the common case ([`napas_common`]).
     #[inline(always)]
     pub(crate) fn vietqr_common(&self) -> Option<VietQr<'a>> {
-        self.napas_common(|| AdditionalData::from_payload(self))
+        self.napas_common(|| AdditionalData::from_sub(self.raw(), &self.sub))
     }
 
-    /// The checks of [`Self::vietqr_common`], with field `62` of the view given by
+    /// [`napas_common`] on this payload, with field `62` of the view given by
     /// `additional` ([`Payload::validate`] only needs the checks).
     #[inline(always)]
     pub(crate) fn napas_common(&self, additional: impl FnOnce() -> AdditionalData<'a>) -> Option<VietQr<'a>> {
-        let s = &self.slots;
-        if !self.is_ascii() || (s[55].start | s[56].start | s[57].start) != 0 {
+        if !self.is_ascii() {
             return None;
         }
-        let initiation = match self.span_bytes(s[1])? {
-            b"11" => Initiation::Static,
-            b"12" => Initiation::Dynamic,
-            _ => return None,
-        };
-        if self.span_bytes(s[53])? != b"704" || self.span_bytes(s[58])? != b"VN" {
-            return None;
-        }
-        let amount = match self.span_bytes(s[54]) {
-            None => None,
-            Some(a) => Some(Vnd(plain_amount(a)?)),
-        };
-        let mcc = self.span(s[52]);
-        if mcc.is_some_and(|m| m.len() != 4 || !m.bytes().all(|c| c.is_ascii_digit())) {
-            return None;
-        }
-        // ASCII: characters are bytes.
-        let merchant_name = self.span(s[59]);
-        let merchant_city = self.span(s[60]);
-        if merchant_name.is_some_and(|n| n.is_empty() || n.len() > 25)
-            || merchant_city.is_some_and(|c| c.is_empty() || c.len() > 15)
-            // The postal code's length (0 when absent).
-            || s[61].end.wrapping_sub(s[61].start) > 10
-        {
-            return None;
-        }
-        let guid = self.span_bytes(self.sub[sub::GUID])?;
-        if guid != NAPAS_GUID.as_bytes() && !guid.eq_ignore_ascii_case(NAPAS_GUID.as_bytes()) {
-            return None;
-        }
-        let bin: &[u8; 6] = self.span_bytes(self.sub[sub::BIN])?.try_into().ok()?;
-        let (bin, bank) = Bin::from_digits_with_bank(bin)?;
-        let account = self.span(self.sub[sub::ACCOUNT])?;
-        if account.is_empty() || account.len() > 19 {
-            return None;
-        }
-        let service = match self.span_bytes(self.sub[sub::SERVICE]) {
-            None => None,
-            Some(b"QRIBFTTA") => Some(Service::Account),
-            Some(b"QRIBFTTC") => Some(Service::Card),
-            Some(c) if !c.is_empty() && c.len() <= 10 && c.iter().all(u8::is_ascii_alphanumeric) => {
-                Some(Service::Other(self.span(self.sub[sub::SERVICE])?))
-            }
-            Some(_) => return None,
-        };
-        Some(VietQr {
-            bin,
-            bank,
-            account,
-            service,
-            initiation,
-            amount,
-            currency: "704",
-            country: "VN",
-            mcc,
-            merchant_name,
-            merchant_city,
-            additional: additional(),
-        })
+        napas_common(self.raw(), &self.slots, &self.sub, additional)
     }
 
     /// Merchant account information (`02`–`51`) in ID order.
@@ -269,7 +201,7 @@ impl<'a> Payload<'a> {
             name: self.get(59),
             city: self.get(60),
             postal_code: self.get(61),
-            additional: AdditionalData::from_payload(self),
+            additional: AdditionalData::from_sub(self.raw(), &self.sub),
         }
     }
 }
@@ -386,5 +318,120 @@ pub struct Merchant<'a> {
 /// Any [`DecodeError`].
 #[inline]
 pub fn decode_vietqr(raw: &str) -> Result<VietQr<'_>, DecodeError> {
+    match vietqr_common(raw) {
+        Some(q) => Ok(q),
+        None => decode_vietqr_slow(raw),
+    }
+}
+
+/// [`decode_vietqr`] beyond the common case, kept out of line.
+#[cold]
+#[inline(never)]
+fn decode_vietqr_slow(raw: &str) -> Result<VietQr<'_>, DecodeError> {
     decode(raw)?.vietqr()
+}
+
+/// [`decode_vietqr`] in the common case, without building a [`Payload`]: the CRC,
+/// then [`crate::decode::common_root`] keeping only the root fields the view reads
+/// ([`VietQrSlots`]), then [`napas_common`]. `None` for anything else (a CRC
+/// mismatch included), which the general path then reports; otherwise the view is
+/// the one `decode(raw)?.vietqr()` gives.
+#[inline(always)]
+pub(crate) fn vietqr_common(raw: &str) -> Option<VietQr<'_>> {
+    let b = raw.as_bytes();
+    let n = b.len();
+    if !(14..=MAX_PAYLOAD_BYTES).contains(&n) || b[n - 8..n - 4] != *b"6304" {
+        return None;
+    }
+    let found = crc::parse_hex(&b[n - 4..])?;
+    let (expected, ascii) = crc::crc16_ascii(&b[..n - 4]);
+    if expected != found || !ascii {
+        return None;
+    }
+    let mut slots = VietQrSlots::default();
+    let mut cached = [Span::default(); 16];
+    if !common_root(b, &mut slots, &mut cached) {
+        return None;
+    }
+    napas_common(raw, &slots, &cached, || AdditionalData::from_sub(raw, &cached))
+}
+
+/// The VietQR view in the common case, in one pass and without error reporting,
+/// from the root spans and the cached sub-field spans of an ASCII payload that
+/// [`crate::decode::common_root`] accepted: `01`, `53` = `704`, `58` = `VN`, an amount
+/// (if any) of plain digits, no tip or fee fields, and a NAPAS account. `None` on
+/// anything else, which the general path then validates and reports; otherwise the
+/// view is the one the general path builds.
+#[inline(always)]
+pub(crate) fn napas_common<'a>(
+    raw: &'a str,
+    slots: &impl RootSlots,
+    cached: &[Span; 16],
+    additional: impl FnOnce() -> AdditionalData<'a>,
+) -> Option<VietQr<'a>> {
+    let at = |id: u8| slots.at(id);
+    let span = |s: Span| (s.start != 0).then(|| &raw[usize::from(s.start)..usize::from(s.end)]);
+    let span_bytes = |s: Span| span(s).map(str::as_bytes);
+    if (at(55).start | at(56).start | at(57).start) != 0 {
+        return None;
+    }
+    let initiation = match span_bytes(at(1))? {
+        b"11" => Initiation::Static,
+        b"12" => Initiation::Dynamic,
+        _ => return None,
+    };
+    if span_bytes(at(53))? != b"704" || span_bytes(at(58))? != b"VN" {
+        return None;
+    }
+    let amount = match span_bytes(at(54)) {
+        None => None,
+        Some(a) => Some(Vnd(plain_amount(a)?)),
+    };
+    let mcc = span(at(52));
+    if mcc.is_some_and(|m| m.len() != 4 || !m.bytes().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    // ASCII: characters are bytes.
+    let merchant_name = span(at(59));
+    let merchant_city = span(at(60));
+    if merchant_name.is_some_and(|n| n.is_empty() || n.len() > 25)
+        || merchant_city.is_some_and(|c| c.is_empty() || c.len() > 15)
+        // The postal code's length (0 when absent).
+        || at(61).end.wrapping_sub(at(61).start) > 10
+    {
+        return None;
+    }
+    let guid = span_bytes(cached[sub::GUID])?;
+    if guid != NAPAS_GUID.as_bytes() && !guid.eq_ignore_ascii_case(NAPAS_GUID.as_bytes()) {
+        return None;
+    }
+    let bin: &[u8; 6] = span_bytes(cached[sub::BIN])?.try_into().ok()?;
+    let (bin, bank) = Bin::from_digits_with_bank(bin)?;
+    let account = span(cached[sub::ACCOUNT])?;
+    if account.is_empty() || account.len() > 19 {
+        return None;
+    }
+    let service = match span_bytes(cached[sub::SERVICE]) {
+        None => None,
+        Some(b"QRIBFTTA") => Some(Service::Account),
+        Some(b"QRIBFTTC") => Some(Service::Card),
+        Some(c) if !c.is_empty() && c.len() <= 10 && c.iter().all(u8::is_ascii_alphanumeric) => {
+            Some(Service::Other(span(cached[sub::SERVICE])?))
+        }
+        Some(_) => return None,
+    };
+    Some(VietQr {
+        bin,
+        bank,
+        account,
+        service,
+        initiation,
+        amount,
+        currency: "704",
+        country: "VN",
+        mcc,
+        merchant_name,
+        merchant_city,
+        additional: additional(),
+    })
 }

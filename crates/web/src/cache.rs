@@ -68,13 +68,28 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     }
 }
 
-/// A center with its services, as issuing a ticket reads them.
+/// A center with its services and counters, as issuing a ticket and calling
+/// the next one read them.
 #[derive(Debug, Clone)]
 pub struct CenterConfig {
     /// The center.
     pub center: store::queue::Center,
     /// Its services, active or not.
     pub services: Vec<store::queue::Service>,
+    /// Its counters, active or not.
+    pub counters: Vec<store::queue::Counter>,
+}
+
+impl CenterConfig {
+    /// A counter of this center by id.
+    pub fn counter(&self, id: i64) -> Option<&store::queue::Counter> {
+        self.counters.iter().find(|k| k.id == id)
+    }
+
+    /// A service of this center by id.
+    pub fn service(&self, id: i64) -> Option<&store::queue::Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
 }
 
 /// API tokens verified lately, each with the principal it stands for.
@@ -154,6 +169,8 @@ pub struct Caches {
     pub covering: TtlCache<i64, Arc<Vec<i64>>>,
     /// Centers and their services by center code (5 s).
     pub centers: TtlCache<String, Arc<CenterConfig>>,
+    /// The code of each counter's center, by counter id (5 s).
+    pub counter_centers: TtlCache<i64, String>,
     /// Verified API tokens (60 s, and only under the current credentials epoch).
     pub bearers: Bearers,
 }
@@ -163,6 +180,7 @@ impl Default for Caches {
         Caches {
             covering: TtlCache::new(Duration::from_secs(60)),
             centers: TtlCache::new(Duration::from_secs(5)),
+            counter_centers: TtlCache::new(Duration::from_secs(5)),
             bearers: Bearers::new(Duration::from_secs(60)),
         }
     }

@@ -99,14 +99,14 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
 }
 
 /// Answers the requests of a committed batch: one read per service in it.
-async fn tell(db: Db, batch: Vec<Job>, tickets: Vec<Ticket>) {
-    let mut by_service: HashMap<i64, Vec<(Job, Ticket)>> = HashMap::new();
+async fn tell(db: Db, batch: Vec<Job>, tickets: Vec<(Ticket, i64)>) {
+    let mut by_service: HashMap<i64, Vec<(Job, (Ticket, i64))>> = HashMap::new();
     for (job, ticket) in batch.into_iter().zip(tickets) {
         by_service.entry(job.service.id).or_default().push((job, ticket));
     }
     for (_, group) in by_service {
         let (service, at) = (group[0].0.service.clone(), group[0].0.at);
-        let (jobs, tickets): (Vec<Job>, Vec<Ticket>) = group.into_iter().unzip();
+        let (jobs, tickets): (Vec<Job>, Vec<(Ticket, i64)>) = group.into_iter().unzip();
         match told_many(&db, &service, tickets, at).await {
             Ok(told) => {
                 for (job, issued) in jobs.into_iter().zip(told) {
@@ -133,9 +133,11 @@ struct Row<'a> {
     number: String,
 }
 
-/// Writes a batch in one transaction; the tickets come back in the jobs' order.
-async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<Ticket>> {
-    // How many numbers each (service, day) needs, in the order they first appear.
+/// Writes a batch in one transaction; the tickets come back in the jobs'
+/// order, each with the tickets waiting ahead of it in its service.
+async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<(Ticket, i64)>> {
+    // How many numbers each (service, day) needs, in key order (so that
+    // concurrent batches of several instances lock numbering rows in one order).
     let mut needs: Vec<((i64, String), i64)> = Vec::new();
     let keys: Vec<(i64, String)> =
         jobs.iter().map(|j| (j.service.id, j.center.numbering_mode().sequence_key(j.at))).collect();
@@ -145,8 +147,16 @@ async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<Ticket>> {
             None => needs.push((k.clone(), 1)),
         }
     }
+    needs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let tickets = on_pool!(db.writer(), p => {
         let mut tx = p.begin().await?;
+        // The tickets waiting in each service before this batch.
+        let mut ahead: HashMap<i64, i64> = HashMap::with_capacity(needs.len());
+        for ((service_id, _), _) in &needs {
+            if !ahead.contains_key(service_id) {
+                ahead.insert(*service_id, waiting_in!(&mut *tx, *service_id)?);
+            }
+        }
         let mut next: HashMap<(i64, String), i64> = HashMap::with_capacity(needs.len());
         for ((service_id, day_key), n) in &needs {
             let last: i64 = sqlx::query_scalar(
@@ -226,7 +236,16 @@ async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<Ticket>> {
             .collect();
         audit_many_in_tx!(&mut *tx, &audits)?;
         tx.commit().await?;
+        // Each ticket has ahead of it those waiting before the batch and the
+        // batch's earlier tickets of its service.
         tickets
+            .into_iter()
+            .map(|t| {
+                let n = ahead.entry(t.service_id).or_default();
+                *n += 1;
+                (t, *n - 1)
+            })
+            .collect::<Vec<_>>()
     });
     Ok(tickets)
 }

@@ -174,7 +174,8 @@ pub async fn center_state(db: &Db, center_id: i64, last_n: i64) -> Result<Center
         .fetch_all(p)
         .await?);
     let counts: Vec<(i64, i64)> = on_pool!(db.reader(), p => sqlx::query_as(
-        "SELECT service_id, COUNT(*) FROM queue_visits WHERE center_id = $1 AND state = 'waiting' GROUP BY service_id")
+        "SELECT w.service_id, w.n FROM queue_waiting w JOIN queue_services s ON s.id = w.service_id
+         WHERE s.center_id = $1 AND w.n > 0")
         .bind(center_id)
         .fetch_all(p)
         .await?);

@@ -67,8 +67,9 @@ pub(crate) async fn issue_inner(
     let local = local_day(at);
     let priority = req.priority.map(|p| p.as_str());
     let citizen = req.citizen_id.as_ref().map(|c| c.as_str().to_string());
-    let ticket = on_pool!(db.writer(), p => {
+    let (ticket, ahead) = on_pool!(db.writer(), p => {
         let mut tx = p.begin().await?;
+        let ahead = waiting_in!(&mut *tx, service.id)?;
         let seq: i64 = sqlx::query_scalar(
             "INSERT INTO queue_numbering (service_id, day_key, last_seq) VALUES ($1, $2, 1)
              ON CONFLICT (service_id, day_key) DO UPDATE SET last_seq = queue_numbering.last_seq + 1
@@ -118,10 +119,11 @@ pub(crate) async fn issue_inner(
         };
         audit_in_tx!(&mut *tx, actor, &change, at)?;
         tx.commit().await?;
-        ticket
+        (ticket, ahead)
     });
     // What the citizen is told is read after the commit, off the single writer.
-    told(db, service, ticket, at).await
+    let mut told = told_many(db, service, vec![(ticket, ahead)], at).await?;
+    told.pop().ok_or_else(|| Error::Invalid("no ticket to tell about".into()))
 }
 
 /// Refuses a request for a service that is not the center's, or not open.
@@ -135,38 +137,29 @@ pub(crate) fn check_issue(center: &Center, service: &Service, req: &IssueRequest
     Ok(())
 }
 
-/// What the citizen is told about a committed ticket, read off the single writer.
-pub(crate) async fn told(db: &Db, service: &Service, ticket: Ticket, at: i64) -> Result<Issued> {
-    let mut told = told_many(db, service, vec![ticket], at).await?;
-    told.pop().ok_or_else(|| Error::Invalid("no ticket to tell about".into()))
-}
-
 /// What the citizens are told about tickets of one service committed
-/// together (in id order), with one read for all of them: the tickets
-/// waiting ahead of the first, the counters serving the service, and the
-/// average service time of the last week's served tickets. The later tickets
-/// of the batch have the earlier ones ahead of them too.
-pub(crate) async fn told_many(db: &Db, service: &Service, tickets: Vec<Ticket>, at: i64) -> Result<Vec<Issued>> {
-    let Some(first) = tickets.iter().map(|t| t.id).min() else { return Ok(Vec::new()) };
-    let (ahead, counters, avg): (i64, i64, Option<i64>) = on_pool!(db.reader(), p => sqlx::query_as(
+/// together, each with the tickets waiting ahead of it when it was issued
+/// (read in the issuing transaction): the estimated wait, from the counters
+/// serving the service and the average service time of the last week's
+/// served tickets, read in one query for all of them.
+pub(crate) async fn told_many(db: &Db, service: &Service, tickets: Vec<(Ticket, i64)>, at: i64) -> Result<Vec<Issued>> {
+    if tickets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (counters, avg): (i64, Option<i64>) = on_pool!(db.reader(), p => sqlx::query_as(
         "SELECT
-           (SELECT COUNT(*) FROM queue_visits WHERE service_id = $1 AND state = 'waiting' AND id < $2),
            (SELECT COUNT(*) FROM queue_profiles p JOIN queue_counters k ON k.id = p.counter_id
              WHERE p.service_id = $1 AND k.active),
            (SELECT CAST(AVG(ended_at - started_at) AS BIGINT) FROM queue_visits
-             WHERE service_id = $1 AND state = 'done' AND ended_at >= $3 AND started_at IS NOT NULL)")
+             WHERE service_id = $1 AND state = 'done' AND ended_at >= $2 AND started_at IS NOT NULL)")
         .bind(service.id)
-        .bind(first)
         .bind(at - 7 * 86_400_000)
         .fetch_one(p)
         .await?);
     let counters = u32::try_from(counters).unwrap_or(u32::MAX);
-    let mut earlier: Vec<i64> = tickets.iter().map(|t| t.id).collect();
-    earlier.sort_unstable();
     Ok(tickets
         .into_iter()
-        .map(|ticket| {
-            let ahead = ahead + earlier.partition_point(|&id| id < ticket.id) as i64;
+        .map(|(ticket, ahead)| {
             let wait = estimated_wait_ms(u32::try_from(ahead).unwrap_or(u32::MAX), avg.unwrap_or(0), counters);
             Issued { ticket, waiting_ahead: ahead, estimated_wait_minutes: wait.map(minutes_up) }
         })

@@ -16,6 +16,7 @@ use store::queue::{Center, Counter, Ticket, TransferTarget};
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Principal, ReqActor};
+use crate::cache::CenterConfig;
 use crate::error::AppError;
 use crate::live::{QueueEventKind, publish_queue, publish_queue_at};
 use crate::pages::area::QUEUE;
@@ -82,27 +83,35 @@ pub struct TicketDto {
 }
 
 async fn ticket_dto(st: &AppState, t: &Ticket) -> Result<TicketDto, AppError> {
-    ticket_dto_at(st, t, None).await
+    let service = store::queue::service(&st.db, t.service_id).await?;
+    let counter = match t.counter_id {
+        Some(id) => Some(store::queue::counter(&st.db, id).await?),
+        None => None,
+    };
+    Ok(dto(t, &service, counter.as_ref()))
 }
 
-/// [`ticket_dto`] when the caller has already read the ticket's counter (`known`).
-async fn ticket_dto_at(st: &AppState, t: &Ticket, known: Option<&Counter>) -> Result<TicketDto, AppError> {
-    let service = store::queue::service(&st.db, t.service_id).await?;
-    let counter = match (t.counter_id, known) {
-        (Some(id), Some(k)) if k.id == id => Some(k.code.clone()),
-        (Some(id), _) => Some(store::queue::counter(&st.db, id).await?.code),
-        (None, _) => None,
-    };
-    Ok(TicketDto {
+/// [`ticket_dto`] with the service and counter taken from the center's cached
+/// configuration when they are there.
+async fn ticket_dto_in(st: &AppState, t: &Ticket, config: &CenterConfig) -> Result<TicketDto, AppError> {
+    match (config.service(t.service_id), t.counter_id.map(|id| config.counter(id))) {
+        (Some(service), None) => Ok(dto(t, service, None)),
+        (Some(service), Some(Some(counter))) => Ok(dto(t, service, Some(counter))),
+        _ => ticket_dto(st, t).await,
+    }
+}
+
+fn dto(t: &Ticket, service: &store::queue::Service, counter: Option<&Counter>) -> TicketDto {
+    TicketDto {
         id: t.id,
         number: t.number.clone(),
-        service: service.code,
+        service: service.code.clone(),
         state: t.state.clone(),
         priority: t.priority.clone(),
-        counter,
+        counter: counter.map(|k| k.code.clone()),
         citizen: t.citizen_masked(),
         created_at: t.created_at,
-    })
+    }
 }
 
 async fn center_dto(st: &AppState, c: &Center) -> Result<CenterDto, AppError> {
@@ -243,13 +252,13 @@ pub async fn call_next(
     ReqActor(actor): ReqActor,
     Path(counter_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let counter = store::queue::counter(&st.db, counter_id).await?;
-    let center = store::queue::center(&st.db, counter.center_id).await?;
-    may_work(&st, &p, &center).await?;
+    let config = crate::pages::queue::counter_config(&st, counter_id).await?;
+    let center = &config.center;
+    may_work(&st, &p, center).await?;
     match st.caller.call_next(&actor, counter_id, store::now_ms()).await? {
         Some(t) => {
-            publish_queue_at(&st, &center, QueueEventKind::TicketCalled, &t, Some(&counter)).await;
-            Ok(Json(CalledDto { ticket: ticket_dto_at(&st, &t, Some(&counter)).await? }).into_response())
+            publish_queue_at(&st, center, QueueEventKind::TicketCalled, &t, config.counter(counter_id)).await;
+            Ok(Json(CalledDto { ticket: ticket_dto_in(&st, &t, &config).await? }).into_response())
         }
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }

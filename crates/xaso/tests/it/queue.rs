@@ -546,3 +546,52 @@ async fn counters_calling_through_the_group_commit_never_share_a_ticket() {
     };
     assert_eq!((events, audits), (300, 300));
 }
+
+/// The waiting count of every service (`queue_waiting`, kept by triggers)
+/// equals a count of its waiting tickets.
+async fn assert_waiting_counts(db: &Db) {
+    const SQL: &str = "SELECT s.id, COALESCE((SELECT n FROM queue_waiting w WHERE w.service_id = s.id), 0),
+                (SELECT COUNT(*) FROM queue_visits v WHERE v.service_id = s.id AND v.state = 'waiting')
+         FROM queue_services s ORDER BY s.id";
+    let rows: Vec<(i64, i64, i64)> = match db.reader() {
+        store::Pool::Sqlite(p) => sqlx::query_as(SQL).fetch_all(p).await.unwrap(),
+        store::Pool::Postgres(p) => sqlx::query_as(SQL).fetch_all(p).await.unwrap(),
+    };
+    assert!(!rows.is_empty());
+    for (service, kept, counted) in rows {
+        assert_eq!(kept, counted, "waiting count of service {service}");
+    }
+}
+
+#[tokio::test]
+async fn waiting_counts_follow_every_move() {
+    let t = common::fresh_db().await;
+    let a = Actor::system();
+    let s = center(&t.db, "C-COUNT", PriorityRule::Strict, NumberingMode::DailyReset, &["HT", "CT"]).await;
+    let k1 = counter(&t.db, &s, "1", &[0, 1]).await;
+    let k2 = counter(&t.db, &s, "2", &[1]).await;
+    let mut tickets = Vec::new();
+    for i in 0..12 {
+        tickets.push(issue(&t.db, s.services[(i % 2) as usize].id, None, T0 + i * 1000).await);
+    }
+    let caller = queue::Caller::start(t.db.clone());
+    let called = caller.call_next(&a, k1.id, T0 + MIN).await.unwrap().unwrap();
+    visit::transfer(&t.db, &a, called.id, TransferTarget::Service(s.services[1].id), T0 + 2 * MIN).await.unwrap();
+    let again = call::call_next(&t.db, &a, k2.id, T0 + 3 * MIN).await.unwrap().unwrap();
+    visit::park(&t.db, &a, again.id, T0 + 4 * MIN).await.unwrap();
+    assert_waiting_counts(&t.db).await;
+    visit::unpark(&t.db, &a, again.id, T0 + 5 * MIN).await.unwrap();
+    let third = caller.call_next(&a, k1.id, T0 + 6 * MIN).await.unwrap().unwrap();
+    visit::transfer(&t.db, &a, third.id, TransferTarget::Counter(k2.id), T0 + 7 * MIN).await.unwrap();
+    visit::call_ticket(&t.db, &a, tickets[11].id, k2.id, T0 + 8 * MIN).await.unwrap();
+    assert_waiting_counts(&t.db).await;
+    let req = IssueRequest { service_id: s.services[0].id, priority: None, citizen_id: None };
+    let issued = visit::issue(&t.db, &a, req, T0 + 9 * MIN).await.unwrap();
+    let waiting_hs = queue::view::waiting_for_service(&t.db, s.services[0].id).await.unwrap().len();
+    assert_eq!(
+        issued.waiting_ahead as usize + 1,
+        waiting_hs,
+        "a new ticket has every other waiting ticket of its service ahead"
+    );
+    assert_waiting_counts(&t.db).await;
+}

@@ -56,17 +56,39 @@ pub async fn home(State(st): State<AppState>, ctx: PageCtx, CurrentUser(p): Curr
     render(&Home { ctx, centers, is_admin })
 }
 
-/// A center and its services by code, from the instance's short-lived cache
-/// (issuing a ticket reads them on every request; settings pages clear it).
+/// A center with its services and counters by code, from the instance's
+/// short-lived cache (issuing a ticket reads them on every request; settings
+/// pages clear it).
 pub async fn center_config(st: &AppState, code: &str) -> Result<std::sync::Arc<crate::cache::CenterConfig>, AppError> {
     let load = async {
         let Some(center) = store::queue::center_by_code(&st.db, code).await? else {
             return Err(AppError::NotFound(format!("không có trung tâm mã {code} (no such center)")));
         };
         let services = store::queue::services(&st.db, center.id).await?;
-        Ok(std::sync::Arc::new(crate::cache::CenterConfig { center, services }))
+        let counters = store::queue::counters(&st.db, center.id).await?;
+        Ok(std::sync::Arc::new(crate::cache::CenterConfig { center, services, counters }))
     };
     st.caches.centers.get_or_load(code.to_string(), load).await
+}
+
+/// The configuration of a counter's center, from the same cache (calling the
+/// next ticket reads it on every request).
+pub async fn counter_config(
+    st: &AppState,
+    counter_id: i64,
+) -> Result<std::sync::Arc<crate::cache::CenterConfig>, AppError> {
+    let load = async {
+        let counter = store::queue::counter(&st.db, counter_id).await?;
+        Ok::<_, AppError>(store::queue::center(&st.db, counter.center_id).await?.code)
+    };
+    let code = st.caches.counter_centers.get_or_load(counter_id, load).await?;
+    let config = center_config(st, &code).await?;
+    if config.counter(counter_id).is_some() {
+        return Ok(config);
+    }
+    // A counter created since the center was cached.
+    st.caches.centers.clear();
+    center_config(st, &code).await
 }
 
 /// The purpose label of ticket links (see `domain::auth::link_key`).

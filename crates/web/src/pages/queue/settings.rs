@@ -73,6 +73,7 @@ async fn after_change<T>(
     match outcome {
         Ok(_) => {
             st.caches.centers.clear();
+            st.caches.counter_centers.clear();
             Ok(Redirect::to(&format!("/queue/{}/settings?saved=1", center.code)).into_response())
         }
         Err(e) => page(st, ctx, center, e, false).await,
