@@ -98,15 +98,18 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
+/// A committed ticket and the tickets waiting ahead of it.
+type Placed = (Ticket, i64);
+
 /// Answers the requests of a committed batch: one read per service in it.
-async fn tell(db: Db, batch: Vec<Job>, tickets: Vec<(Ticket, i64)>) {
-    let mut by_service: HashMap<i64, Vec<(Job, (Ticket, i64))>> = HashMap::new();
+async fn tell(db: Db, batch: Vec<Job>, tickets: Vec<Placed>) {
+    let mut by_service: HashMap<i64, Vec<(Job, Placed)>> = HashMap::new();
     for (job, ticket) in batch.into_iter().zip(tickets) {
         by_service.entry(job.service.id).or_default().push((job, ticket));
     }
     for (_, group) in by_service {
         let (service, at) = (group[0].0.service.clone(), group[0].0.at);
-        let (jobs, tickets): (Vec<Job>, Vec<(Ticket, i64)>) = group.into_iter().unzip();
+        let (jobs, tickets): (Vec<Job>, Vec<Placed>) = group.into_iter().unzip();
         match told_many(&db, &service, tickets, at).await {
             Ok(told) => {
                 for (job, issued) in jobs.into_iter().zip(told) {
@@ -135,7 +138,7 @@ struct Row<'a> {
 
 /// Writes a batch in one transaction; the tickets come back in the jobs'
 /// order, each with the tickets waiting ahead of it in its service.
-async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<(Ticket, i64)>> {
+async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<Placed>> {
     // How many numbers each (service, day) needs, in key order (so that
     // concurrent batches of several instances lock numbering rows in one order).
     let mut needs: Vec<((i64, String), i64)> = Vec::new();
