@@ -40,6 +40,12 @@ fn encode(c: &mut Criterion) {
 }
 
 fn decode(c: &mut Criterion) {
+    c.bench_function("decode_vietqr/dynamic (one call)", |b| {
+        b.iter(|| vietqr::decode_vietqr(black_box(DYNAMIC)).map(|q| q.amount));
+    });
+    c.bench_function("decode_vietqr/static (one call)", |b| {
+        b.iter(|| vietqr::decode_vietqr(black_box(STATIC)).map(|q| q.amount));
+    });
     c.bench_function("decode+validate/dynamic", |b| {
         b.iter(|| vietqr::decode(black_box(DYNAMIC)).and_then(|p| p.vietqr().map(|q| q.amount)));
     });

@@ -193,45 +193,42 @@ impl RootSlots for [Span; 100] {
     }
 }
 
-/// Root IDs the VietQR view reads, in [`VietQrSlots::spans`] order.
-const VIEW_IDS: [u8; 12] = [1, 38, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61];
-
-/// `VIEW_SLOT[id]`: the index of root ID `id` in [`VIEW_IDS`], or `u8::MAX`.
-static VIEW_SLOT: [u8; 100] = {
-    let mut t = [u8::MAX; 100];
-    let mut i = 0;
-    while i < VIEW_IDS.len() {
-        t[VIEW_IDS[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
-
-/// The root fields [`crate::decode_vietqr`] needs: the spans of [`VIEW_IDS`] and a
-/// mask of every ID seen (for duplicates), 64 bytes to clear instead of 400.
-#[derive(Clone, Copy, Default)]
+/// The root fields [`crate::decode_vietqr`] needs: the spans of IDs below 64 (all
+/// the VietQR view reads), and a mask of the IDs 64-99 seen (for duplicates);
+/// 264 bytes to clear instead of 400.
+#[derive(Clone, Copy)]
 pub(crate) struct VietQrSlots {
-    seen: u128,
-    spans: [Span; 12],
+    spans: [Span; 64],
+    high: u64,
+}
+
+impl Default for VietQrSlots {
+    fn default() -> Self {
+        VietQrSlots { spans: [Span::default(); 64], high: 0 }
+    }
 }
 
 impl RootSlots for VietQrSlots {
     #[inline(always)]
     fn put(&mut self, id: u8, span: Span) -> bool {
-        let bit = 1u128 << id;
-        if self.seen & bit != 0 {
-            return false;
+        match self.spans.get_mut(usize::from(id)) {
+            Some(slot) if slot.start != 0 => false,
+            Some(slot) => {
+                *slot = span;
+                true
+            }
+            None => {
+                let bit = 1u64 << (id & 63);
+                let fresh = self.high & bit == 0;
+                self.high |= bit;
+                fresh
+            }
         }
-        self.seen |= bit;
-        if let Some(slot) = self.spans.get_mut(usize::from(VIEW_SLOT[usize::from(id)])) {
-            *slot = span;
-        }
-        true
     }
 
     #[inline(always)]
     fn at(&self, id: u8) -> Span {
-        self.spans.get(usize::from(VIEW_SLOT[usize::from(id)])).copied().unwrap_or_default()
+        self.spans.get(usize::from(id)).copied().unwrap_or_default()
     }
 }
 

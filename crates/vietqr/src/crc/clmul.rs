@@ -8,8 +8,8 @@
 //! constants) and adds the block 64 bytes further on, which keeps every lane
 //! congruent, modulo `P`, to its share of the message. The lanes are then folded
 //! into one, the last whole blocks added one by one, and the final 128-bit value
-//! `A` becomes the CRC `A·x¹⁶ mod P` through one slicing-by-16 step of the table
-//! loop's own tables, whose sixteen lookups are independent.
+//! `A` becomes the CRC `A·x¹⁶ mod P` by two more multiplications (down to 64
+//! bits) and six independent lookups in the table loop's own tables.
 //!
 //! The register the CRC starts from (and the first `len % 16` bytes, which the
 //! table loop takes) enters by adding it to the first 16 bits of the first block:
@@ -22,8 +22,8 @@
 #![allow(unsafe_code)]
 
 use core::arch::x86_64::{
-    __m128i, _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_extract_epi64, _mm_loadu_si128, _mm_movemask_epi8,
-    _mm_or_si128, _mm_set_epi8, _mm_set_epi64x, _mm_shuffle_epi8, _mm_xor_si128,
+    __m128i, _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_loadu_si128, _mm_move_epi64, _mm_movemask_epi8, _mm_or_si128,
+    _mm_set_epi8, _mm_set_epi64x, _mm_shuffle_epi8, _mm_slli_si128, _mm_xor_si128,
 };
 
 use super::{POLY, TABLES};
@@ -107,12 +107,17 @@ pub(super) unsafe fn crc16_ascii(crc: u16, data: &[u8]) -> (u16, bool) {
     for b in rest {
         acc = _mm_xor_si128(fold(acc, by128), load(b));
     }
-    // `acc · x¹⁶ mod P`: byte `i` (weight `x^(8i)`) goes through table `i`.
-    let lo = _mm_cvtsi128_si64(acc) as u64;
-    let hi = _mm_extract_epi64::<1>(acc) as u64;
-    let mut out = 0u32;
-    for (i, byte) in lo.to_le_bytes().into_iter().chain(hi.to_le_bytes()).enumerate() {
-        out ^= TABLES[i][usize::from(byte)];
+    // `acc · x¹⁶ mod P`. With `acc = H·x⁶⁴ + L`, it is congruent to
+    // `S = H·(x⁸⁰ mod P) + L·x¹⁶` (at most 80 bits), and with `S = S'·x⁶⁴ + T`
+    // to `S'·(x⁶⁴ mod P) + T` (64 bits); byte `i` (weight `x^(8i)`) of that is
+    // `TABLES[i - 2]` of it for `i ≥ 2`, and its low 16 bits are already reduced.
+    let k = _mm_set_epi64x(0, const { x_pow_mod(80) });
+    let s = _mm_xor_si128(_mm_clmulepi64_si128::<0x01>(acc, k), _mm_slli_si128::<2>(_mm_move_epi64(acc)));
+    let k = _mm_set_epi64x(0, const { x_pow_mod(64) });
+    let t = _mm_cvtsi128_si64(_mm_xor_si128(_mm_clmulepi64_si128::<0x01>(s, k), s)) as u64;
+    let mut out = t as u32 & 0xFFFF;
+    for (table, byte) in TABLES.iter().zip(&t.to_le_bytes()[2..]) {
+        out ^= table[usize::from(*byte)];
     }
     (out as u16, first_ascii && _mm_movemask_epi8(seen) == 0)
 }
