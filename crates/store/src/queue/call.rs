@@ -244,8 +244,8 @@ pub async fn call_batch(db: &Db, reqs: &[CallRequest]) -> Result<Vec<Result<Opti
             }
             // How many tickets each class could give: one per call drawing on it.
             let mut limits: HashMap<Class, i64> = HashMap::new();
-            for &i in &callers {
-                for class in Class::drawn_by(&calling[&reqs[i].counter_id].profile) {
+            for k in callers.iter().filter_map(|&i| calling.get(&reqs[i].counter_id)) {
+                for class in Class::drawn_by(&k.profile) {
                     *limits.entry(class).or_default() += 1;
                 }
             }
@@ -262,7 +262,7 @@ pub async fn call_batch(db: &Db, reqs: &[CallRequest]) -> Result<Vec<Result<Opti
             let mut pools = Pools::new(&rows);
             planned.clear();
             for &i in &callers {
-                let k = calling.get_mut(&reqs[i].counter_id).expect("callers have a counter");
+                let Some(k) = calling.get_mut(&reqs[i].counter_id) else { continue };
                 let heads = pools.heads(&k.profile);
                 let Some(pick) = select_next(&k.profile, k.priority, k.state, &heads) else { continue };
                 if let Some(c) = heads.iter().find(|c| c.id == pick.id) {
@@ -320,17 +320,17 @@ pub async fn call_batch(db: &Db, reqs: &[CallRequest]) -> Result<Vec<Result<Opti
         events_in_tx!(&mut *tx, &events)?;
         let audits: Vec<(&Actor, Change<'_>, i64)> = calls
             .iter()
-            .map(|(p, t)| {
-                let r = &reqs[p.request];
+            .filter_map(|(p, t)| {
+                let (r, k) = (&reqs[p.request], &calling.get(&p.counter_id)?.rule);
                 let change = Change {
-                    unit_id: Some(calling[&p.counter_id].rule.unit_id),
+                    unit_id: Some(k.unit_id),
                     action: "queue.ticket.call",
                     object_type: "queue_ticket",
                     object_id: t.id.to_string(),
                     before: Some(json!({"state": "waiting"})),
-                    after: Some(json!({"state": "called", "number": t.number, "counter": calling[&p.counter_id].rule.code})),
+                    after: Some(json!({"state": "called", "number": t.number, "counter": k.code})),
                 };
-                (&r.actor, change, r.at)
+                Some((&r.actor, change, r.at))
             })
             .collect();
         audit_many_in_tx!(&mut *tx, &audits)?;
