@@ -3,8 +3,10 @@
 //!
 //! The rules live in `domain::queue`; this module stores them. Submodules
 //! hold the operations by idea: [`config`] (creating and changing centers,
-//! services, counters and work profiles), [`visit`] (issue, call next, recall, start,
-//! finish, no-show, park, transfer: the visit's life), [`view`] (waiting
+//! services, counters and work profiles), [`visit`] (issue, recall, start,
+//! finish, no-show, park, transfer: the visit's life), [`call`] (call-next
+//! for a batch of counters), [`issuer`] and [`caller`] (the group commits
+//! that serve the web layer), [`view`] (waiting
 //! lists, the center's live state), [`appointment`] (slots, booking,
 //! check-in, satisfaction ratings), [`stats`] (statistics from the event log)
 //! and [`demo`] (demo centers and a generated day of history).
