@@ -198,21 +198,7 @@ pub(crate) async fn insert(
             .fetch_one(&mut *tx)
             .await?;
         for f in &start.files {
-            sqlx::query(
-                "INSERT INTO dossier_files (dossier_id, purpose, component, file_name, mime, size, sha256, content,
-                     uploaded_at, uploaded_by)
-                 VALUES ($1, 'component', $2, $3, $4, $5, $6, $7, $8, $9)")
-                .bind(d.id)
-                .bind(&f.component)
-                .bind(&f.file_name)
-                .bind(f.mime)
-                .bind(i64::try_from(f.content.len()).unwrap_or(i64::MAX))
-                .bind(&f.sha256)
-                .bind(&f.content)
-                .bind(at)
-                .bind(actor.user_id)
-                .execute(&mut *tx)
-                .await?;
+            file_in_tx!(&mut *tx, d.id, "component", f, at, actor.user_id)?;
         }
         if let Some(email) = &start.email {
             sqlx::query("INSERT INTO dossier_contacts (dossier_id, email) VALUES ($1, $2)")

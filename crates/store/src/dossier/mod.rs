@@ -28,6 +28,33 @@
 //! with `UPDATE … WHERE revision = r` ([`plan::apply`]), so two officers
 //! acting at once cannot both succeed on the same state.
 
+/// Stores one file of a dossier inside the caller's transaction and yields
+/// its id: `$file` is a [`plan::FileRow`], stored under `$purpose`
+/// (`component` or `result`).
+macro_rules! file_in_tx {
+    ($exec:expr, $dossier_id:expr, $purpose:expr, $file:expr, $at:expr, $uploaded_by:expr) => {{
+        let f: &$crate::dossier::plan::FileRow = $file;
+        let id: sqlx::Result<i64> = sqlx::query_scalar(
+            "INSERT INTO dossier_files (dossier_id, purpose, component, file_name, mime, size, sha256, content,
+                 uploaded_at, uploaded_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind($dossier_id)
+        .bind($purpose)
+        .bind(&f.component)
+        .bind(&f.file_name)
+        .bind(f.mime)
+        .bind(i64::try_from(f.content.len()).unwrap_or(i64::MAX))
+        .bind(&f.sha256)
+        .bind(&f.content)
+        .bind($at)
+        .bind($uploaded_by)
+        .fetch_one($exec)
+        .await;
+        id
+    }};
+}
+
 pub mod alert;
 pub mod extension;
 pub mod file;

@@ -236,22 +236,7 @@ pub(crate) async fn apply(db: &Db, actor: &Actor, before: &Dossier, plan: Plan) 
         }
         let mut file_id = None;
         if let Some(f) = &plan.file {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO dossier_files (dossier_id, purpose, component, file_name, mime, size, sha256, content,
-                     uploaded_at, uploaded_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
-                .bind(d.id)
-                .bind(f.purpose)
-                .bind(&f.component)
-                .bind(&f.file_name)
-                .bind(f.mime)
-                .bind(i64::try_from(f.content.len()).unwrap_or(i64::MAX))
-                .bind(&f.sha256)
-                .bind(&f.content)
-                .bind(at)
-                .bind(actor.user_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let id = file_in_tx!(&mut *tx, d.id, f.purpose, f, at, actor.user_id)?;
             if let Some(Value::Object(m)) = details.as_mut() {
                 m.insert("file_id".into(), json!(id));
             }

@@ -155,10 +155,12 @@ impl Pools {
         Class::drawn_by(profile).filter_map(|k| self.0.get(&k).and_then(|q| q.front().cloned())).collect()
     }
 
-    /// Takes the chosen ticket (a head) out of its class.
+    /// Takes the chosen ticket, the head of its class, out of it.
     fn take(&mut self, pick: &Candidate) {
-        if let Some(q) = self.0.get_mut(&Class::of(pick)) {
-            q.retain(|c| c.id != pick.id);
+        if let Some(q) = self.0.get_mut(&Class::of(pick))
+            && q.front().is_some_and(|c| c.id == pick.id)
+        {
+            q.pop_front();
         }
     }
 }
