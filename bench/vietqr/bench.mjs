@@ -11,25 +11,35 @@ const PAYLOAD =
 const SECONDS = Number(process.env.BENCH_SECONDS || 2);
 
 let sink = 0;
-// Calls per second of `f`: after a warm-up, SECONDS are split into rounds of about
-// 20 ms and the best round counts (best-of-N), exactly as peers-rs does.
-function rate(f) {
-  const warmEnd = process.hrtime.bigint() + 300_000_000n;
-  let calls = 0;
-  while (process.hrtime.bigint() < warmEnd) {
-    sink ^= f();
-    calls++;
-  }
-  const perRound = Math.max(1, Math.floor(calls / 15));
+// Calls per second of each function, measured as peers-rs does: after a warm-up,
+// SECONDS are split into rounds of about 20 ms per function, the functions taking
+// turns, and each rate is the median of its rounds (with the 10th and 90th
+// percentiles).
+function rates(fs) {
+  const perRound = fs.map((f) => {
+    const warmEnd = process.hrtime.bigint() + 300_000_000n;
+    let calls = 0;
+    while (process.hrtime.bigint() < warmEnd) {
+      sink ^= f();
+      calls++;
+    }
+    return Math.max(1, Math.floor(calls / 15));
+  });
   const rounds = Math.max(1, Math.floor(SECONDS / 0.02));
-  let best = 0;
+  const all = fs.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < perRound; i++) sink ^= f();
-    const t = Number(process.hrtime.bigint() - start) / 1e9;
-    best = Math.max(best, perRound / t);
+    fs.forEach((f, k) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < perRound[k]; i++) sink ^= f();
+      const t = Number(process.hrtime.bigint() - start) / 1e9;
+      all[k].push(perRound[k] / t);
+    });
   }
-  return best;
+  return all.map((v) => {
+    v.sort((a, b) => a - b);
+    const at = (q) => v[Math.floor(((v.length - 1) * q) / 100)];
+    return { per_sec: Math.round(at(50)), p10: Math.round(at(10)), p90: Math.round(at(90)) };
+  });
 }
 
 function qrpayEncode() {
@@ -85,7 +95,6 @@ const runs = [
   ['promptparse (npm)', 'encode', () => ppEncode().length],
   ['promptparse (npm)', 'decode', () => ppDecode(PAYLOAD)],
 ];
-for (const [peer, op, f] of runs) {
-  console.log(JSON.stringify({ peer, op, per_sec: Math.round(rate(f)) }));
-}
+const measured = rates(runs.map(([, , f]) => f));
+runs.forEach(([peer, op], k) => console.log(JSON.stringify({ peer, op, ...measured[k] })));
 if (sink === 0.5) console.log(sink);

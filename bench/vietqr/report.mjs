@@ -1,31 +1,37 @@
 // Reads the JSON lines of bench.mjs and peers-rs and prints payloads per second
-// for each peer and for vietqr, the ratios, and whether the goals are met.
+// for each peer and for vietqr (the median of interleaved rounds, with the 10th to
+// 90th percentiles), the ratios of the medians, and whether the goals are met.
 import { readFileSync } from 'node:fs';
 
 const rows = readFileSync(process.argv[2], 'utf8')
   .split('\n')
   .filter((l) => l.startsWith('{'))
   .map((l) => JSON.parse(l));
-const get = (peer, op) => rows.find((r) => r.peer === peer && r.op === op)?.per_sec;
+const row = (peer, op) => rows.find((r) => r.peer === peer && r.op === op);
+const get = (peer, op) => row(peer, op)?.per_sec;
 const peers = [...new Set(rows.map((r) => r.peer))].filter((p) => p !== 'vietqr');
 const fmt = (n) => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
 const ns = (n) => (1e9 / n).toFixed(0);
+const cell = (peer, op) => {
+  const r = row(peer, op);
+  return r ? `${fmt(r.per_sec)} (${fmt(r.p10)}–${fmt(r.p90)})` : '-';
+};
 
-console.log('| implementation | encode payloads/s | decode+validate payloads/s | vietqr/peer encode | vietqr/peer decode |');
+console.log('| implementation | encode payloads/s (p10–p90) | decode+validate payloads/s (p10–p90) | vietqr/peer encode | vietqr/peer decode |');
 console.log('|---|---:|---:|---:|---:|');
 const ve = get('vietqr', 'encode');
 const vd = get('vietqr', 'decode');
 for (const p of peers) {
   const e = get(p, 'encode');
   const d = get(p, 'decode');
-  console.log(`| ${p} | ${fmt(e)} | ${fmt(d)} | ${(ve / e).toFixed(1)}x | ${(vd / d).toFixed(1)}x |`);
+  console.log(`| ${p} | ${cell(p, 'encode')} | ${cell(p, 'decode')} | ${(ve / e).toFixed(1)}x | ${(vd / d).toFixed(1)}x |`);
 }
-console.log(`| **vietqr** | ${fmt(ve)} (${ns(ve)} ns) | ${fmt(vd)} (${ns(vd)} ns) | | |`);
+console.log(`| **vietqr** | ${cell('vietqr', 'encode')}, ${ns(ve)} ns | ${cell('vietqr', 'decode')}, ${ns(vd)} ns | | |`);
 
 const vi = get('vietqr', 'encode_into');
-if (vi) console.log(`| vietqr, encode_into a reused String | ${fmt(vi)} (${ns(vi)} ns) | | | |`);
+if (vi) console.log(`| vietqr, encode_into a reused String | ${cell('vietqr', 'encode_into')}, ${ns(vi)} ns | | | |`);
 const vs = get('vietqr', 'decode_in_steps');
-if (vs) console.log(`| vietqr, \`decode\` then \`.vietqr()\` | | ${fmt(vs)} (${ns(vs)} ns) | | |`);
+if (vs) console.log(`| vietqr, \`decode\` then \`.vietqr()\` | | ${cell('vietqr', 'decode_in_steps')}, ${ns(vs)} ns | | |`);
 
 const fastestE = Math.max(...peers.map((p) => get(p, 'encode')));
 const fastestD = Math.max(...peers.map((p) => get(p, 'decode')));

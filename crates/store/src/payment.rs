@@ -669,6 +669,6 @@ mod tests {
         let qr = qr_payload(&account, 65_000, &code).unwrap();
         let v = vietqr::decode(&qr).unwrap().vietqr().unwrap();
         assert_eq!((v.bin.as_str(), v.account, v.amount), ("970436", "0011001234567", Some(vietqr::Vnd(65_000))));
-        assert_eq!(v.additional.purpose, Some(code.as_str()));
+        assert_eq!(v.additional.purpose(), Some(code.as_str()));
     }
 }

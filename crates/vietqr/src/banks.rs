@@ -53,16 +53,32 @@ const fn keys() -> [u32; TABLE.len()] {
 /// Six ASCII digits as a number, or `None`.
 #[inline]
 pub(crate) fn bin_key(bin: &[u8]) -> Option<u32> {
-    let b: &[u8; 6] = bin.try_into().ok()?;
-    let mut v = 0u32;
-    for &c in b {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
+    let &[a, b, c, d, e, f] = bin else {
+        return None;
+    };
+    crate::digits::eight(u64::from_le_bytes([b'0', b'0', a, b, c, d, e, f]))
+}
+
+/// Looks a bank up by the six ASCII digits of its BIN: `None` when they are not
+/// all digits, else the bank, if any. NAPAS's `9704xx` take one table lookup on
+/// the last two digits.
+#[inline(always)]
+pub(crate) fn by_digits(bin: &[u8; 6]) -> Option<Option<&'static Bank>> {
+    if bin[..4] == *b"9704" {
+        let (x, y) = (bin[4].wrapping_sub(b'0'), bin[5].wrapping_sub(b'0'));
+        if (x > 9) | (y > 9) {
             return None;
         }
-        v = v * 10 + u32::from(d);
+        return Some(napas_9704(usize::from(x * 10 + y)));
     }
-    Some(v)
+    Some(by_key(bin_key(bin)?))
+}
+
+/// The bank with BIN `9704xx`, if any.
+#[inline(always)]
+fn napas_9704(xx: usize) -> Option<&'static Bank> {
+    let i = *NAPAS_9704.get(xx)?;
+    (i != 0).then(|| &TABLE[usize::from(i) - 1])
 }
 
 /// Looks a bank up by the numeric value of its BIN.
@@ -70,16 +86,15 @@ pub(crate) fn bin_key(bin: &[u8]) -> Option<u32> {
 pub(crate) fn by_key(key: u32) -> Option<&'static Bank> {
     // Most BINs are NAPAS's 9704xx: one table lookup.
     if let Some(xx) = key.checked_sub(970_400).filter(|&xx| xx < 100) {
-        let i = NAPAS_9704[xx as usize];
-        return (i != 0).then(|| &TABLE[usize::from(i) - 1]);
+        return napas_9704(xx as usize);
     }
     KEYS.binary_search(&key).ok().map(|i| &TABLE[i])
 }
 
 /// For BIN `9704xx`, the index in [`TABLE`] plus one at `xx` (0: no such bank).
-static NAPAS_9704: [u8; 100] = napas_9704();
+static NAPAS_9704: [u8; 100] = napas_9704_table();
 
-const fn napas_9704() -> [u8; 100] {
+const fn napas_9704_table() -> [u8; 100] {
     let mut t = [0u8; 100];
     let mut i = 0;
     while i < TABLE.len() {
@@ -203,5 +218,23 @@ mod tests {
         assert_eq!(by_code("Momo").unwrap().bin, "971025");
         assert_eq!(by_bin("970459"), None);
         assert_eq!(by_code("nope"), None);
+    }
+
+    #[test]
+    fn digits_lookup_agrees_with_the_table_for_every_bin_like_input() {
+        for bank in BANKS {
+            let digits: &[u8; 6] = bank.bin.as_bytes().try_into().unwrap();
+            assert_eq!(by_digits(digits), Some(Some(bank)));
+        }
+        for xx in 0..100 {
+            let bin = format!("9704{xx:02}");
+            let digits: &[u8; 6] = bin.as_bytes().try_into().unwrap();
+            assert_eq!(by_digits(digits), Some(by_bin(&bin)), "{bin}");
+        }
+        for bad in [b"9704a1", b"97041:", b"97040/", b"97 403", b"x70403", b"970403"] {
+            let expected = bin_key(bad).map(by_key);
+            assert_eq!(by_digits(bad), expected, "{bad:?}");
+        }
+        assert_eq!(by_digits(b"9704/0"), None);
     }
 }

@@ -98,14 +98,18 @@ pub(crate) fn crc16_ascii(data: &[u8]) -> (u16, bool) {
 }
 
 /// The register after `data` from register `crc`, and whether `data` is ASCII:
-/// [`clmul`] where it helps, else the table loop.
+/// [`clmul`] (at the widest the CPU allows) where it helps, else the table loop.
 #[inline(always)]
 fn continued(crc: u16, data: &[u8]) -> (u16, bool) {
     #[cfg(target_arch = "x86_64")]
-    if data.len() >= clmul::MIN_LEN && clmul::available() {
-        // SAFETY: `available` checked that the CPU has the features it needs.
+    if data.len() >= clmul::MIN_LEN {
+        // SAFETY: `path` detected the features each function needs.
         #[allow(unsafe_code)]
-        return unsafe { clmul::crc16_ascii(crc, data) };
+        match clmul::path() {
+            clmul::Path::Ymm => return unsafe { clmul::crc16_ascii_ymm(crc, data) },
+            clmul::Path::Xmm => return unsafe { clmul::crc16_ascii(crc, data) },
+            clmul::Path::Tables => {}
+        }
     }
     sliced(crc, data)
 }
@@ -255,7 +259,7 @@ mod tests {
 
     #[test]
     fn one_non_ascii_byte_anywhere_is_seen() {
-        let ascii: Vec<u8> = (0..70u8).map(|i| b' ' + i % 90).collect();
+        let ascii: Vec<u8> = (0..100u8).map(|i| b' ' + i % 90).collect();
         for n in 0..ascii.len() {
             assert!(crc16_ascii(&ascii[..n]).1);
             for at in 0..n {
@@ -280,6 +284,54 @@ mod tests {
             proptest::prop_assert_eq!(update(update(INIT, a), b), expected);
             proptest::prop_assert_eq!(crc16_ascii(&data), (expected, data.is_ascii()));
             proptest::prop_assert_eq!(crc16_const(&data), expected);
+        }
+    }
+
+    /// Each carry-less path this CPU has, called directly (the dispatch takes only the
+    /// widest), against the table loop from any register and the bit-wise definition.
+    #[cfg(target_arch = "x86_64")]
+    fn carry_less_paths(crc: u16, data: &[u8]) {
+        use std::arch::is_x86_feature_detected as has;
+        let expected = (sliced(crc, data).0, data.is_ascii());
+        #[allow(unsafe_code)]
+        if has!("pclmulqdq") && has!("ssse3") {
+            // SAFETY: the features were detected just above.
+            assert_eq!(unsafe { clmul::crc16_ascii(crc, data) }, expected, "128-bit, {} bytes", data.len());
+            if has!("vpclmulqdq") && has!("avx2") {
+                // SAFETY: as above.
+                assert_eq!(unsafe { clmul::crc16_ascii_ymm(crc, data) }, expected, "256-bit, {} bytes", data.len());
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn carry_less_paths_match_for_every_length() {
+        let data: Vec<u8> = (0..400u32).map(|i| (i * 37 + 11) as u8).collect();
+        let ascii: Vec<u8> = data.iter().map(|b| b & 0x7F).collect();
+        for n in clmul::MIN_LEN..data.len() {
+            assert_eq!(sliced(INIT, &data[..n]).0, crc16_bitwise(&data[..n]));
+            for d in [&data[..n], &ascii[..n]] {
+                carry_less_paths(INIT, d);
+                carry_less_paths(0x1D0F, d);
+            }
+            // One byte above 0x7F anywhere is seen.
+            for at in [0, n / 2, n - 1] {
+                let mut d = ascii[..n].to_vec();
+                d[at] |= 0x80;
+                carry_less_paths(INIT, &d);
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    proptest::proptest! {
+        #[test]
+        fn carry_less_paths_match_on_arbitrary_data(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), clmul::MIN_LEN..600),
+            crc in proptest::prelude::any::<u16>(),
+        ) {
+            carry_less_paths(crc, &data);
         }
     }
 

@@ -12,7 +12,7 @@
 //! (pure ASCII, a well-formed `6304` tail, `000201` first, no duplicates, well-formed
 //! templates) takes one pass that reports nothing; anything else goes through the
 //! general path, which names the error. The tests check that both agree. The common
-//! case lives in `common`, which [`crate::decode_vietqr`] also uses.
+//! case lives in `common`, whose pieces the one-pass VietQR view also uses.
 
 use core::fmt;
 
@@ -21,7 +21,7 @@ use crate::tlv::{FieldPath, Nesting, Tlv, TlvError, TlvErrorKind, TlvIter, nesti
 
 mod common;
 
-pub(crate) use common::{RootSlots, VietQrSlots, common_root};
+pub(crate) use common::{NapasSpans, common_root, header, napas_spans, walk, walk_account};
 
 /// Longest payload accepted, in bytes. EMVCo caps a payload at 512 characters; this
 /// leaves room for multi-byte UTF-8 text while keeping spans in 16 bits.
@@ -561,8 +561,9 @@ mod tests {
             // The one-call decoder, with or without its own common path, agrees too.
             let whole = general.clone().and_then(|p| p.vietqr_general());
             proptest::prop_assert_eq!(crate::decode_vietqr(&s), whole.clone(), "{}", s);
-            if let Some(q) = crate::view::vietqr_common(&s) {
-                proptest::prop_assert_eq!(Ok(q), whole, "{}", s);
+            let mut out = Err(DecodeError::Empty);
+            if crate::view::vietqr_common(&s, &mut out).is_some() {
+                proptest::prop_assert_eq!(out, whole, "{}", s);
             }
             if let Ok(p) = &fast {
                 proptest::prop_assert_eq!(p.vietqr(), p.vietqr_general(), "{}", s);
@@ -587,8 +588,12 @@ mod tests {
             Payload { raw: DYN, ascii: true, crc: 0x2E2E, slots: [Span::default(); 100], sub: [Span::default(); 16] };
         assert!(p.decode_common());
         assert_eq!(Ok(p.clone()), decode_with::<false>(DYN));
-        assert!(p.vietqr_common().is_some());
-        assert_eq!(crate::view::vietqr_common(DYN).map(Ok), Some(p.vietqr_general()));
+        let mut out = Err(DecodeError::Empty);
+        assert!(p.vietqr_common(&mut out).is_some());
+        assert_eq!(out, p.vietqr_general());
+        let mut out = Err(DecodeError::Empty);
+        assert!(crate::view::vietqr_common(DYN, &mut out).is_some());
+        assert_eq!(out, p.vietqr_general());
         assert_eq!(p.vietqr(), p.vietqr_general());
     }
 

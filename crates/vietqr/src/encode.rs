@@ -596,8 +596,8 @@ mod tests {
                     let q = crate::decode_vietqr(&e).unwrap();
                     proptest::prop_assert_eq!(q.account, account.as_str());
                     proptest::prop_assert_eq!(q.amount.map(|v| v.0), amount);
-                    proptest::prop_assert_eq!(q.additional.bill_number, bill.as_deref());
-                    proptest::prop_assert_eq!(q.additional.terminal, terminal.as_deref());
+                    proptest::prop_assert_eq!(q.additional.bill_number(), bill.as_deref());
+                    proptest::prop_assert_eq!(q.additional.terminal(), terminal.as_deref());
                     let mut appended = String::from("x");
                     t.encode_into(&mut appended).unwrap();
                     proptest::prop_assert_eq!(&appended[1..], e.as_str());

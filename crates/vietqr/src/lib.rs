@@ -15,6 +15,7 @@ pub mod banks;
 pub mod code;
 pub mod crc;
 pub mod decode;
+mod digits;
 pub mod encode;
 pub mod fold;
 mod profile;

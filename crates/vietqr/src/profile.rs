@@ -8,7 +8,6 @@ use crate::NAPAS_GUID;
 use crate::decode::{DecodeError, Payload, Profile, Span, sub};
 use crate::tlv::{FieldPath, char_len};
 use crate::types::{Bin, Vnd};
-use crate::view::AdditionalData;
 
 fn digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
@@ -36,7 +35,7 @@ impl<'a> Payload<'a> {
     /// [`DecodeError::Missing`] or [`DecodeError::InvalidValue`], naming the field.
     pub fn validate(&self, profile: Profile) -> Result<(), DecodeError> {
         // The common VietQR case passes every check below.
-        if profile == Profile::VietQr && self.napas_common(AdditionalData::default).is_some() {
+        if profile == Profile::VietQr && self.vietqr_common(&mut Err(DecodeError::Empty)).is_some() {
             return Ok(());
         }
         self.check_common()?;

@@ -20,8 +20,7 @@ impl Bin {
     /// the digits; `None` when they are not all digits.
     #[inline(always)]
     pub(crate) fn from_digits_with_bank(b: &[u8; 6]) -> Option<(Self, Option<&'static Bank>)> {
-        let key = banks::bin_key(b)?;
-        Some((Self(*b), banks::by_key(key)))
+        Some((Self(*b), banks::by_digits(b)?))
     }
 
     /// Parses exactly 6 ASCII digits.

@@ -5,81 +5,17 @@
 use crate::NAPAS_GUID;
 use crate::banks::Bank;
 use crate::crc;
-use crate::decode::{DecodeError, MAX_PAYLOAD_BYTES, Payload, RootSlots, Span, VietQrSlots, common_root, decode, sub};
+use crate::decode::{DecodeError, MAX_PAYLOAD_BYTES, Payload, decode, sub};
 use crate::tlv::{Nesting, Tlv, TlvIter, nesting};
 use crate::types::{Bin, Initiation, Service, Vnd};
 
-/// An amount of plain digits (1-13, not all zero) in đồng, or `None`.
-#[inline(always)]
-fn plain_amount(b: &[u8]) -> Option<u64> {
-    if b.is_empty() || b.len() > 13 {
-        return None;
-    }
-    let mut v = 0u64;
-    for &c in b {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        v = v * 10 + u64::from(d);
-    }
-    (v != 0).then_some(v)
-}
+mod additional;
+mod common;
+
+pub use additional::AdditionalData;
 
 /// GUID of VNPAY-QR merchant accounts.
 pub const VNPAY_GUID: &str = "A000000775";
-
-/// The additional data template (field `62`). `***` means "ask the payer".
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct AdditionalData<'a> {
-    /// `62.01` bill number.
-    pub bill_number: Option<&'a str>,
-    /// `62.02` mobile number.
-    pub mobile: Option<&'a str>,
-    /// `62.03` store label.
-    pub store: Option<&'a str>,
-    /// `62.04` loyalty number.
-    pub loyalty: Option<&'a str>,
-    /// `62.05` reference label (MoMo puts `MOMOW2W…` here).
-    pub reference: Option<&'a str>,
-    /// `62.06` customer label (utilities put the customer code here).
-    pub customer: Option<&'a str>,
-    /// `62.07` terminal label (stall or POS id).
-    pub terminal: Option<&'a str>,
-    /// `62.08` purpose of transaction: the transfer content ("nội dung").
-    pub purpose: Option<&'a str>,
-    /// `62.09` additional consumer data request (`A`, `M`, `E`).
-    pub consumer_data_request: Option<&'a str>,
-    /// `62.10` merchant tax ID.
-    pub tax_id: Option<&'a str>,
-    /// `62.11` merchant channel.
-    pub channel: Option<&'a str>,
-}
-
-impl<'a> AdditionalData<'a> {
-    /// From the sub-field spans cached when `62` was checked (all empty when there
-    /// is no `62`).
-    #[inline]
-    fn from_sub(raw: &'a str, cached: &[Span; 16]) -> Self {
-        let f = |id: usize| {
-            let s = cached[sub::ADD + id];
-            (s.start != 0).then(|| &raw[usize::from(s.start)..usize::from(s.end)])
-        };
-        Self {
-            bill_number: f(1),
-            mobile: f(2),
-            store: f(3),
-            loyalty: f(4),
-            reference: f(5),
-            customer: f(6),
-            terminal: f(7),
-            purpose: f(8),
-            consumer_data_request: f(9),
-            tax_id: f(10),
-            channel: f(11),
-        }
-    }
-}
 
 /// A NAPAS VietQR transfer order, validated under [`Profile::VietQr`](crate::Profile::VietQr).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,10 +69,12 @@ impl<'a> Payload<'a> {
     /// The first profile violation.
     #[inline]
     pub fn vietqr(&self) -> Result<VietQr<'a>, DecodeError> {
-        match self.vietqr_common() {
-            Some(q) => Ok(q),
-            None => self.vietqr_slow(),
+        // The placeholder is overwritten on every path (see `common::fill`).
+        let mut out = Err(DecodeError::Empty);
+        if self.vietqr_common(&mut out).is_none() {
+            out = self.vietqr_slow();
         }
+        out
     }
 
     /// [`Self::vietqr_general`], kept out of line so that the common path inlines.
@@ -163,24 +101,27 @@ impl<'a> Payload<'a> {
             mcc: self.get(52),
             merchant_name: self.get(59),
             merchant_city: self.get(60),
-            additional: AdditionalData::from_sub(self.raw(), &self.sub),
+            additional: self.additional(),
         })
     }
 
-    /// [`Self::vietqr`] for the common case ([`napas_common`]).
+    /// [`Self::vietqr`] for the common case: the one-pass view of `common` over the
+    /// payload text, into `out` (`None`, leaving `out` alone, outside that case).
     #[inline(always)]
-    pub(crate) fn vietqr_common(&self) -> Option<VietQr<'a>> {
-        self.napas_common(|| AdditionalData::from_sub(self.raw(), &self.sub))
-    }
-
-    /// [`napas_common`] on this payload, with field `62` of the view given by
-    /// `additional` ([`Payload::validate`] only needs the checks).
-    #[inline(always)]
-    pub(crate) fn napas_common(&self, additional: impl FnOnce() -> AdditionalData<'a>) -> Option<VietQr<'a>> {
+    pub(crate) fn vietqr_common(&self, out: &mut Result<VietQr<'a>, DecodeError>) -> Option<()> {
         if !self.is_ascii() {
             return None;
         }
-        napas_common(self.raw(), &self.slots, &self.sub, additional)
+        common::fill(self.raw(), out)
+    }
+
+    /// Field `62`, from the sub-field spans cached when it was checked.
+    fn additional(&self) -> AdditionalData<'a> {
+        let mut a = AdditionalData::of(self.raw());
+        for id in 1..=11 {
+            a.set(id, self.sub[sub::ADD + usize::from(id)]);
+        }
+        a
     }
 
     /// Merchant account information (`02`–`51`) in ID order.
@@ -201,7 +142,7 @@ impl<'a> Payload<'a> {
             name: self.get(59),
             city: self.get(60),
             postal_code: self.get(61),
-            additional: AdditionalData::from_sub(self.raw(), &self.sub),
+            additional: self.additional(),
         }
     }
 }
@@ -310,7 +251,7 @@ pub struct Merchant<'a> {
 /// )?;
 /// assert_eq!(qr.bank.unwrap().name, "Sacombank");
 /// assert_eq!(qr.amount, Some(vietqr::Vnd(180_000)));
-/// assert_eq!(qr.additional.purpose, Some("thanh toan don hang"));
+/// assert_eq!(qr.additional.purpose(), Some("thanh toan don hang"));
 /// # Ok::<(), vietqr::DecodeError>(())
 /// ```
 ///
@@ -318,10 +259,12 @@ pub struct Merchant<'a> {
 /// Any [`DecodeError`].
 #[inline]
 pub fn decode_vietqr(raw: &str) -> Result<VietQr<'_>, DecodeError> {
-    match vietqr_common(raw) {
-        Some(q) => Ok(q),
-        None => decode_vietqr_slow(raw),
+    // The placeholder is overwritten on every path (see `common::fill`).
+    let mut out = Err(DecodeError::Empty);
+    if vietqr_common(raw, &mut out).is_none() {
+        out = decode_vietqr_slow(raw);
     }
+    out
 }
 
 /// [`decode_vietqr`] beyond the common case, kept out of line.
@@ -332,12 +275,11 @@ fn decode_vietqr_slow(raw: &str) -> Result<VietQr<'_>, DecodeError> {
 }
 
 /// [`decode_vietqr`] in the common case, without building a [`Payload`]: the CRC,
-/// then [`crate::decode::common_root`] keeping only the root fields the view reads
-/// ([`VietQrSlots`]), then [`napas_common`]. `None` for anything else (a CRC
-/// mismatch included), which the general path then reports; otherwise the view is
-/// the one `decode(raw)?.vietqr()` gives.
+/// then the one-pass view of `common` into `out`. `None` for anything else (a CRC
+/// mismatch included), which the general path then reports; otherwise `out` holds
+/// the view `decode(raw)?.vietqr()` gives.
 #[inline(always)]
-pub(crate) fn vietqr_common(raw: &str) -> Option<VietQr<'_>> {
+pub(crate) fn vietqr_common<'a>(raw: &'a str, out: &mut Result<VietQr<'a>, DecodeError>) -> Option<()> {
     let b = raw.as_bytes();
     let n = b.len();
     if !(14..=MAX_PAYLOAD_BYTES).contains(&n) || b[n - 8..n - 4] != *b"6304" {
@@ -348,90 +290,5 @@ pub(crate) fn vietqr_common(raw: &str) -> Option<VietQr<'_>> {
     if expected != found || !ascii {
         return None;
     }
-    let mut slots = VietQrSlots::default();
-    let mut cached = [Span::default(); 16];
-    if !common_root(b, &mut slots, &mut cached) {
-        return None;
-    }
-    napas_common(raw, &slots, &cached, || AdditionalData::from_sub(raw, &cached))
-}
-
-/// The VietQR view in the common case, in one pass and without error reporting,
-/// from the root spans and the cached sub-field spans of an ASCII payload that
-/// [`crate::decode::common_root`] accepted: `01`, `53` = `704`, `58` = `VN`, an amount
-/// (if any) of plain digits, no tip or fee fields, and a NAPAS account. `None` on
-/// anything else, which the general path then validates and reports; otherwise the
-/// view is the one the general path builds.
-#[inline(always)]
-pub(crate) fn napas_common<'a>(
-    raw: &'a str,
-    slots: &impl RootSlots,
-    cached: &[Span; 16],
-    additional: impl FnOnce() -> AdditionalData<'a>,
-) -> Option<VietQr<'a>> {
-    let at = |id: u8| slots.at(id);
-    let span = |s: Span| (s.start != 0).then(|| &raw[usize::from(s.start)..usize::from(s.end)]);
-    let span_bytes = |s: Span| span(s).map(str::as_bytes);
-    if (at(55).start | at(56).start | at(57).start) != 0 {
-        return None;
-    }
-    let initiation = match span_bytes(at(1))? {
-        b"11" => Initiation::Static,
-        b"12" => Initiation::Dynamic,
-        _ => return None,
-    };
-    if span_bytes(at(53))? != b"704" || span_bytes(at(58))? != b"VN" {
-        return None;
-    }
-    let amount = match span_bytes(at(54)) {
-        None => None,
-        Some(a) => Some(Vnd(plain_amount(a)?)),
-    };
-    let mcc = span(at(52));
-    if mcc.is_some_and(|m| m.len() != 4 || !m.bytes().all(|c| c.is_ascii_digit())) {
-        return None;
-    }
-    // ASCII: characters are bytes.
-    let merchant_name = span(at(59));
-    let merchant_city = span(at(60));
-    if merchant_name.is_some_and(|n| n.is_empty() || n.len() > 25)
-        || merchant_city.is_some_and(|c| c.is_empty() || c.len() > 15)
-        // The postal code's length (0 when absent).
-        || at(61).end.wrapping_sub(at(61).start) > 10
-    {
-        return None;
-    }
-    let guid = span_bytes(cached[sub::GUID])?;
-    if guid != NAPAS_GUID.as_bytes() && !guid.eq_ignore_ascii_case(NAPAS_GUID.as_bytes()) {
-        return None;
-    }
-    let bin: &[u8; 6] = span_bytes(cached[sub::BIN])?.try_into().ok()?;
-    let (bin, bank) = Bin::from_digits_with_bank(bin)?;
-    let account = span(cached[sub::ACCOUNT])?;
-    if account.is_empty() || account.len() > 19 {
-        return None;
-    }
-    let service = match span_bytes(cached[sub::SERVICE]) {
-        None => None,
-        Some(b"QRIBFTTA") => Some(Service::Account),
-        Some(b"QRIBFTTC") => Some(Service::Card),
-        Some(c) if !c.is_empty() && c.len() <= 10 && c.iter().all(u8::is_ascii_alphanumeric) => {
-            Some(Service::Other(span(cached[sub::SERVICE])?))
-        }
-        Some(_) => return None,
-    };
-    Some(VietQr {
-        bin,
-        bank,
-        account,
-        service,
-        initiation,
-        amount,
-        currency: "704",
-        country: "VN",
-        mcc,
-        merchant_name,
-        merchant_city,
-        additional: additional(),
-    })
+    common::fill(raw, out)
 }

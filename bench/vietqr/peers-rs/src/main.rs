@@ -9,27 +9,52 @@ use promptparse::{encode, parse, tag, with_crc_tag};
 /// NAPAS VietQR example 6.1.3: dynamic, to account, 180 000 VND.
 const PAYLOAD: &str = "00020101021238570010A00000072701270006970403011300110123456780208QRIBFTTA530370454061800005802VN62340107NPS68690819thanh toan don hang63042E2E";
 
-/// Calls per second of `f`: after a warm-up, `secs` seconds are split into rounds
-/// of about 20 ms and the best round counts (best-of-N, as Python's `timeit`
-/// recommends), which filters out time lost to other processes on a shared machine.
-fn rate(secs: f64, mut f: impl FnMut() -> usize) -> f64 {
-    let warm = Instant::now();
-    let mut calls: u64 = 0;
-    while warm.elapsed() < Duration::from_millis(300) {
-        black_box(f());
-        calls += 1;
-    }
-    let per_round = (calls / 15).max(1);
-    let rounds = ((secs / 0.02) as u64).max(1);
-    let mut best = 0.0f64;
+/// Calls per second of one function over the rounds: the median, and the 10th and
+/// 90th percentiles.
+struct Rate {
+    median: f64,
+    p10: f64,
+    p90: f64,
+}
+
+/// Calls per second of each of `fs`: after a warm-up, each function gets `secs`
+/// seconds in rounds of about 20 ms, the functions taking turns, and each
+/// function's rate is the median of its rounds. Taking turns puts every function
+/// in the same stretches of time, so that another process slowing the machine
+/// down for a while weighs on all of them alike; the median, unlike the best round,
+/// does not reward the implementation whose rounds vary most (an allocator-heavy
+/// one), and does not drift with the number of rounds.
+fn rates(secs: f64, fs: &mut [&mut dyn FnMut() -> usize]) -> Vec<Rate> {
+    let per_round: Vec<u64> = fs
+        .iter_mut()
+        .map(|f| {
+            let warm = Instant::now();
+            let mut calls: u64 = 0;
+            while warm.elapsed() < Duration::from_millis(300) {
+                black_box(f());
+                calls += 1;
+            }
+            (calls / 15).max(1)
+        })
+        .collect();
+    let rounds = ((secs / 0.02) as usize).max(1);
+    let mut all = vec![Vec::with_capacity(rounds); fs.len()];
     for _ in 0..rounds {
-        let start = Instant::now();
-        for _ in 0..per_round {
-            black_box(f());
+        for ((f, &n), all) in fs.iter_mut().zip(&per_round).zip(&mut all) {
+            let start = Instant::now();
+            for _ in 0..n {
+                black_box(f());
+            }
+            all.push(n as f64 / start.elapsed().as_secs_f64());
         }
-        best = best.max(per_round as f64 / start.elapsed().as_secs_f64());
     }
-    best
+    all.into_iter()
+        .map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            let at = |q: usize| v[(v.len() - 1) * q / 100];
+            Rate { median: at(50), p10: at(10), p90: at(90) }
+        })
+        .collect()
 }
 
 // Inputs go through `black_box`, so that neither library is timed on constants the
@@ -81,20 +106,9 @@ fn main() {
     let secs: f64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2.0);
     assert_eq!(promptparse_encode(), PAYLOAD, "promptparse output differs");
     assert_eq!(vietqr_encode(), PAYLOAD, "vietqr output differs");
-    let runs: [(&str, &str, &dyn Fn() -> usize); 5] = [
-        ("promptparse (crate)", "encode", &|| promptparse_encode().len()),
-        ("promptparse (crate)", "decode", &|| promptparse_decode(black_box(PAYLOAD))),
-        ("vietqr", "encode", &|| vietqr_encode().len()),
-        ("vietqr", "decode", &|| vietqr_decode(black_box(PAYLOAD))),
-        ("vietqr", "decode_in_steps", &|| vietqr_decode_in_steps(black_box(PAYLOAD))),
-    ];
-    for (peer, op, f) in runs {
-        let r = rate(secs, f);
-        println!(r#"{{"peer":"{peer}","op":"{op}","per_sec":{r:.0}}}"#);
-    }
-    // vietqr writing into a reused, pre-sized String (no allocation per payload).
+    // vietqr also writes into a reused, pre-sized String (no allocation per payload).
     let mut buf = String::with_capacity(256);
-    let r = rate(secs, || {
+    let mut encode_into = || {
         buf.clear();
         vietqr::Transfer::to_account(black_box("970403"), black_box("0011012345678"))
             .amount(black_box(180_000))
@@ -103,6 +117,27 @@ fn main() {
             .encode_into(&mut buf)
             .expect("valid transfer");
         buf.len()
-    });
-    println!(r#"{{"peer":"vietqr","op":"encode_into","per_sec":{r:.0}}}"#);
+    };
+    let names = [
+        ("promptparse (crate)", "encode"),
+        ("promptparse (crate)", "decode"),
+        ("vietqr", "encode"),
+        ("vietqr", "decode"),
+        ("vietqr", "decode_in_steps"),
+        ("vietqr", "encode_into"),
+    ];
+    let measured = rates(
+        secs,
+        &mut [
+            &mut || promptparse_encode().len(),
+            &mut || promptparse_decode(black_box(PAYLOAD)),
+            &mut || vietqr_encode().len(),
+            &mut || vietqr_decode(black_box(PAYLOAD)),
+            &mut || vietqr_decode_in_steps(black_box(PAYLOAD)),
+            &mut encode_into,
+        ],
+    );
+    for ((peer, op), r) in names.into_iter().zip(measured) {
+        println!(r#"{{"peer":"{peer}","op":"{op}","per_sec":{:.0},"p10":{:.0},"p90":{:.0}}}"#, r.median, r.p10, r.p90);
+    }
 }

@@ -247,7 +247,7 @@ mod tests {
         let v = vietqr::decode(&payload).unwrap().vietqr().unwrap();
         assert_eq!((v.bin.as_str(), v.account, v.amount), ("970405", "7300205123456", None));
         assert_eq!(v.initiation, vietqr::Initiation::Static);
-        assert_eq!(v.additional.terminal, Some("Sap Ca 12"));
+        assert_eq!(v.additional.terminal(), Some("Sap Ca 12"));
         assert_eq!(terminal_label(&"Đ".repeat(40)).len(), 25);
     }
 

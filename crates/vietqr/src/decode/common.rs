@@ -5,110 +5,48 @@
 //! [`super::Payload`] to name the error (or accept the payload), and accepts
 //! exactly what that path accepts, with the same spans.
 //!
-//! The root spans go into a [`RootSlots`]: a payload's full table, or the few
-//! fields the VietQR view reads ([`VietQrSlots`], for [`crate::decode_vietqr`]).
+//! Its pieces (reading a header, walking a template, checking a merchant account
+//! template) also serve the one-pass VietQR view of [`crate::view`].
 
 use super::{Span, sub};
-
-/// Where the one-pass common path puts root spans: a payload's full table, or the
-/// few fields the VietQR view reads ([`VietQrSlots`]).
-pub(crate) trait RootSlots {
-    /// Records root field `id` (at most 99); `false` when it was seen already.
-    fn put(&mut self, id: u8, span: Span) -> bool;
-    /// The span of root field `id`, empty when absent (or not kept).
-    fn at(&self, id: u8) -> Span;
-}
-
-impl RootSlots for [Span; 100] {
-    #[inline(always)]
-    fn put(&mut self, id: u8, span: Span) -> bool {
-        let slot = &mut self[usize::from(id)];
-        // A repeated ID, `00` and `63` included.
-        if slot.start != 0 {
-            return false;
-        }
-        *slot = span;
-        true
-    }
-
-    #[inline(always)]
-    fn at(&self, id: u8) -> Span {
-        self[usize::from(id)]
-    }
-}
-
-/// The root fields [`crate::decode_vietqr`] needs: the spans of IDs below 64 (all
-/// the VietQR view reads), and a mask of the IDs 64-99 seen (for duplicates);
-/// 264 bytes to clear instead of 400.
-#[derive(Clone, Copy)]
-pub(crate) struct VietQrSlots {
-    spans: [Span; 64],
-    high: u64,
-}
-
-impl Default for VietQrSlots {
-    fn default() -> Self {
-        VietQrSlots { spans: [Span::default(); 64], high: 0 }
-    }
-}
-
-impl RootSlots for VietQrSlots {
-    #[inline(always)]
-    fn put(&mut self, id: u8, span: Span) -> bool {
-        match self.spans.get_mut(usize::from(id)) {
-            Some(slot) if slot.start != 0 => false,
-            Some(slot) => {
-                *slot = span;
-                true
-            }
-            None => {
-                let bit = 1u64 << (id & 63);
-                let fresh = self.high & bit == 0;
-                self.high |= bit;
-                fresh
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn at(&self, id: u8) -> Span {
-        self.spans.get(usize::from(id)).copied().unwrap_or_default()
-    }
-}
 
 /// Reads the data object header at `b[pos..]`: its ID and the byte offset where its
 /// value ends (a byte count, so for ASCII text only), or `None` when the header is
 /// not four digits or the value runs past `end`.
 #[inline(always)]
-fn header(b: &[u8], pos: usize, end: usize) -> Option<(u8, usize)> {
+pub(crate) fn header(b: &[u8], pos: usize, end: usize) -> Option<(u8, usize)> {
     let h = u32::from_le_bytes(b.get(pos..pos + 4)?.try_into().ok()?);
     // Four digits at once: subtracting '0' leaves every byte at most 9 exactly when
     // all four are digits (a byte below '0' shows as at least 0xD0, since it borrows;
     // a byte of 0x8A or more sets its own top bit, and 10-0x89 set it once 0x76 is
     // added).
     let d = h.wrapping_sub(0x3030_3030);
-    if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
-        return None;
-    }
+    let digits = (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 == 0;
     // Byte 0 becomes 10 * d0 + d1 (the ID) and byte 2 10 * d2 + d3 (the length).
-    let v = d * 10 + (d >> 8);
+    let v = d.wrapping_mul(10).wrapping_add(d >> 8);
     let stop = pos + 4 + usize::from((v >> 16) as u8);
-    (stop <= end).then_some((v as u8, stop))
+    // One branch for both checks (`&`, not `&&`).
+    (digits & (stop <= end)).then_some((v as u8, stop))
 }
 
 /// Visits the sub-fields of the ASCII template value at `s` as `(id, span)`; `false`
 /// when it is not well-formed, repeats an ID, or uses an ID of 64 or more (which the
 /// common path leaves to the general one).
 #[inline(always)]
-fn walk(b: &[u8], s: Span, mut visit: impl FnMut(u8, Span)) -> bool {
+pub(crate) fn walk(b: &[u8], s: Span, mut visit: impl FnMut(u8, Span)) -> bool {
     let (mut pos, end) = (usize::from(s.start), usize::from(s.end));
+    // Every header read below then lies within `b` (templates end before `6304`),
+    // which the compiler can see.
+    if end + 4 > b.len() {
+        return false;
+    }
     let mut seen = 0u64;
     while pos < end {
         let Some((id, stop)) = header(b, pos, end) else {
             return false;
         };
-        let bit = 1u64.checked_shl(u32::from(id)).unwrap_or(0);
-        if bit == 0 || seen & bit != 0 {
+        let bit = 1u64 << (id & 63);
+        if (id >= 64) | (seen & bit != 0) {
             return false;
         }
         seen |= bit;
@@ -120,7 +58,7 @@ fn walk(b: &[u8], s: Span, mut visit: impl FnMut(u8, Span)) -> bool {
 
 /// Whether the value at `s` is the NAPAS GUID (any case).
 #[inline(always)]
-fn is_napas(b: &[u8], s: Span) -> bool {
+pub(crate) fn is_napas(b: &[u8], s: Span) -> bool {
     let g = &b[usize::from(s.start)..usize::from(s.end)];
     g == crate::NAPAS_GUID.as_bytes() || g.eq_ignore_ascii_case(crate::NAPAS_GUID.as_bytes())
 }
@@ -128,13 +66,13 @@ fn is_napas(b: &[u8], s: Span) -> bool {
 /// The one-pass walk of this module over the payload bytes `b`, filling `slots`
 /// and the sub-field spans the views read (`sub`); `false` outside the common case.
 #[inline(always)]
-pub(crate) fn common_root(b: &[u8], slots: &mut impl RootSlots, sub: &mut [Span; 16]) -> bool {
+pub(crate) fn common_root(b: &[u8], slots: &mut [Span; 100], sub: &mut [Span; 16]) -> bool {
     let n = b.len();
     if n < 14 || b[..6] != *b"000201" {
         return false;
     }
-    slots.put(0, Span { start: 4, end: 6 });
-    slots.put(63, Span { start: (n - 4) as u16, end: n as u16 });
+    slots[0] = Span { start: 4, end: 6 };
+    slots[63] = Span { start: (n - 4) as u16, end: n as u16 };
     let end = n - 8;
     let mut pos = 6;
     while pos < end {
@@ -142,15 +80,18 @@ pub(crate) fn common_root(b: &[u8], slots: &mut impl RootSlots, sub: &mut [Span;
             return false;
         };
         let span = Span { start: (pos + 4) as u16, end: stop as u16 };
-        if !slots.put(id, span) {
+        let slot = &mut slots[usize::from(id)];
+        // A repeated ID, `00` and `63` included.
+        if slot.start != 0 {
             return false;
         }
+        *slot = span;
         // Templates are checked as they come (the general path reports the first
         // error in ID order).
         let ok = match id {
             38 => common_napas(b, span, sub),
             62 => common_additional(b, span, sub),
-            26..=51 => common_account(b, span),
+            26..=51 => walk_account(b, span),
             64 => walk(b, span, |_, _| ()),
             _ => true,
         };
@@ -162,32 +103,55 @@ pub(crate) fn common_root(b: &[u8], slots: &mut impl RootSlots, sub: &mut [Span;
     true
 }
 
-/// Field `38` in the common case: its sub-fields (cached), and `38.01` when the GUID
-/// is NAPAS's.
+/// The spans of field `38` in the common case: `38.00` (the GUID), `38.01`, `38.02`
+/// (the service code) and, when the GUID is NAPAS's, `38.01.00` (the BIN) and
+/// `38.01.01` (the account); absent ones are empty.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct NapasSpans {
+    pub(crate) guid: Span,
+    pub(crate) org: Span,
+    pub(crate) service: Span,
+    pub(crate) bin: Span,
+    pub(crate) account: Span,
+}
+
+/// Walks field `38` at `s` (and `38.01` when the GUID is NAPAS's); `None` outside
+/// the common case.
+#[inline(always)]
+pub(crate) fn napas_spans(b: &[u8], s: Span) -> Option<NapasSpans> {
+    let mut n = NapasSpans::default();
+    let ok = walk(b, s, |id, span| match id {
+        0 => n.guid = span,
+        1 => n.org = span,
+        2 => n.service = span,
+        _ => {}
+    });
+    if !ok {
+        return None;
+    }
+    if n.org.start == 0 || !is_napas(b, n.guid) {
+        return Some(n);
+    }
+    let ok = walk(b, n.org, |id, span| match id {
+        0 => n.bin = span,
+        1 => n.account = span,
+        _ => {}
+    });
+    ok.then_some(n)
+}
+
+/// Field `38` in the common case, its spans cached.
 #[inline(always)]
 fn common_napas(b: &[u8], s: Span, cache: &mut [Span; 16]) -> bool {
-    let (mut guid, mut org, mut service) = (Span::default(), Span::default(), Span::default());
-    let ok = walk(b, s, |id, span| match id {
-        0 => guid = span,
-        1 => org = span,
-        2 => service = span,
-        _ => {}
-    });
-    cache[sub::GUID] = guid;
-    cache[sub::ORG] = org;
-    cache[sub::SERVICE] = service;
-    if !ok || org.start == 0 || !is_napas(b, guid) {
-        return ok;
-    }
-    let (mut bin, mut account) = (Span::default(), Span::default());
-    let ok = walk(b, org, |id, span| match id {
-        0 => bin = span,
-        1 => account = span,
-        _ => {}
-    });
-    cache[sub::BIN] = bin;
-    cache[sub::ACCOUNT] = account;
-    ok
+    let Some(n) = napas_spans(b, s) else {
+        return false;
+    };
+    cache[sub::GUID] = n.guid;
+    cache[sub::ORG] = n.org;
+    cache[sub::SERVICE] = n.service;
+    cache[sub::BIN] = n.bin;
+    cache[sub::ACCOUNT] = n.account;
+    true
 }
 
 /// Field `62` in the common case: `62.01`-`62.11` are cached.
@@ -202,7 +166,8 @@ fn common_additional(b: &[u8], s: Span, cache: &mut [Span; 16]) -> bool {
 
 /// A merchant account template other than `38` in the common case, with its `01`
 /// checked as a template when its GUID is NAPAS's.
-fn common_account(b: &[u8], s: Span) -> bool {
+#[inline]
+pub(crate) fn walk_account(b: &[u8], s: Span) -> bool {
     let (mut guid, mut org) = (Span::default(), Span::default());
     let ok = walk(b, s, |id, span| match id {
         0 => guid = span,

@@ -26,8 +26,8 @@ fn order_independent() {
     assert_eq!(q.account, "0123456789");
     assert_eq!(q.bank.unwrap().name, "Vietcombank");
     assert_eq!(q.amount, Some(vietqr::Vnd(50_000)));
-    assert_eq!(q.additional.purpose, Some("hoc phi"));
-    assert_eq!(q.additional.bill_number, Some("HD01"));
+    assert_eq!(q.additional.purpose(), Some("hoc phi"));
+    assert_eq!(q.additional.bill_number(), Some("HD01"));
 }
 
 #[test]
@@ -43,7 +43,7 @@ fn unicode_lengths_are_code_points_and_crc_is_over_utf8() {
     assert!(p.contains("5912Chợ Một Ngàn"));
     let q = decode(&p).unwrap().vietqr().unwrap();
     assert_eq!(q.merchant_name, Some("Chợ Một Ngàn"));
-    assert_eq!(q.additional.purpose, Some("Nộp phí hồ sơ"));
+    assert_eq!(q.additional.purpose(), Some("Nộp phí hồ sơ"));
     // Byte lengths (as some libraries write) are rejected.
     let bytes = p.replace("5912Chợ", &format!("59{}Chợ", "Chợ Một Ngàn".len()));
     assert!(decode(&with_crc(&bytes[..bytes.len() - 8])).is_err());
@@ -67,7 +67,7 @@ fn lowercase_crc_zero_length_and_unknown_fields() {
     assert_eq!(d.get(85), Some("not a template"));
     assert_eq!(d.template(86).map(|t| t.value).collect::<Vec<_>>(), ["vn.example", "ABC"]);
     let q = d.vietqr().unwrap();
-    assert_eq!(q.additional.purpose, Some(""));
+    assert_eq!(q.additional.purpose(), Some(""));
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn vnpay_and_domain_guids_decode_as_merchants() {
     assert_eq!(acc.scheme, Scheme::Vnpay);
     assert_eq!(acc.merchant_id, Some("0105313147"));
     assert_eq!(m.name, Some("QUAN PHO HA NOI"));
-    assert_eq!(m.additional.terminal, Some("T01"));
+    assert_eq!(m.additional.terminal(), Some("T01"));
     assert!(p.vietqr().is_err());
 
     let evn = with_crc(
@@ -174,7 +174,7 @@ fn vnpay_and_domain_guids_decode_as_merchants() {
     p.validate(Profile::Emvco).unwrap();
     let m = p.merchant();
     assert_eq!(m.account.unwrap().scheme, Scheme::Domain("vn.com.evn"));
-    assert_eq!(m.additional.customer, Some("PE01000123456"));
+    assert_eq!(m.additional.customer(), Some("PE01000123456"));
     assert_eq!(m.amount, Some("356000"));
     // Strict EMVCo requires a merchant account.
     let none = with_crc(&(tlv(0, "01") + "5204581253037045802VN5901A6001B"));

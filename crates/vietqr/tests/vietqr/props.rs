@@ -39,10 +39,10 @@ proptest! {
         prop_assert_eq!(q.amount.map(|v| v.0), amount);
         prop_assert_eq!(q.initiation, if amount.is_some() { Initiation::Dynamic } else { Initiation::Static });
         let folded = purpose.as_deref().map(|p| fold::to_ascii(p.trim()).into_owned()).filter(|p| !p.is_empty());
-        prop_assert_eq!(q.additional.purpose, folded.as_deref());
-        prop_assert_eq!(q.additional.bill_number, bill.as_deref());
-        prop_assert_eq!(q.additional.reference, reference.as_deref());
-        prop_assert_eq!(q.additional.terminal, terminal.as_deref());
+        prop_assert_eq!(q.additional.purpose(), folded.as_deref());
+        prop_assert_eq!(q.additional.bill_number(), bill.as_deref());
+        prop_assert_eq!(q.additional.reference(), reference.as_deref());
+        prop_assert_eq!(q.additional.terminal(), terminal.as_deref());
         // Fields are written in ascending ID order at the root.
         let ids: Vec<u8> = p.fields().map(|f| f.id).collect();
         prop_assert!(ids.windows(2).all(|w| w[0] < w[1]));

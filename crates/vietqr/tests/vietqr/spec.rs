@@ -58,8 +58,8 @@ fn example_613_dynamic_to_account() {
     assert_eq!(q.service, Some(Service::Account));
     assert_eq!(q.initiation, Initiation::Dynamic);
     assert_eq!(q.amount, Some(Vnd(180_000)));
-    assert_eq!(q.additional.bill_number, Some("NPS6869"));
-    assert_eq!(q.additional.purpose, Some("thanh toan don hang"));
+    assert_eq!(q.additional.bill_number(), Some("NPS6869"));
+    assert_eq!(q.additional.purpose(), Some("thanh toan don hang"));
     assert_eq!(q.merchant_name, None);
     let enc = Transfer::to_account("970403", "0011012345678")
         .amount(180_000)

@@ -101,7 +101,7 @@ async fn markets_merchants_and_stalls_are_created_and_validated() {
     let v = vietqr::decode(payload).unwrap().vietqr().unwrap();
     assert_eq!((v.bin.as_str(), v.account, v.amount), ("970405", "7300205123456", None));
     assert_eq!(v.initiation, vietqr::Initiation::Static);
-    assert_eq!(v.additional.terminal, Some("A-1"));
+    assert_eq!(v.additional.terminal(), Some("A-1"));
 
     // A wallet stall; a duplicate label; a merchant of another unit.
     let wallet = json!({"label": "A-2", "method": "wallet", "bin": "971025", "account": "0912345678"});

@@ -55,7 +55,7 @@ async fn a_bill_carries_the_account_amount_and_payment_code_in_its_vietqr() {
     let v = vietqr::decode(qr).unwrap().vietqr().unwrap();
     assert_eq!((v.bin.as_str(), v.account), (BIN, ACCOUNT));
     assert_eq!(v.amount, Some(vietqr::Vnd(60_000)));
-    assert_eq!(v.additional.purpose, Some(code));
+    assert_eq!(v.additional.purpose(), Some(code));
 
     let id = created["id"].as_i64().unwrap();
     let got: Value = app.get_json(&format!("/api/v1/bills/{id}"), &cashier).await;
