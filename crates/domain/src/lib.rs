@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod dossier;
+pub mod market;
 pub mod notify;
 pub mod payment;
 pub mod person;

@@ -21,8 +21,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::fees::Month;
-use super::model::StallStatus;
 use crate::{Db, Result, on_pool};
+use domain::market::StallStatus;
 
 /// The recursive CTE `sub(uid, depth)`: the subtree of unit `$1`.
 const SUBTREE: &str = "WITH RECURSIVE sub(uid, depth) AS (

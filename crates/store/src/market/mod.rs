@@ -1,8 +1,8 @@
 //! Chợ 4.0 markets: the markets of a unit, their merchants and stalls, each
 //! stall's static VietQR, onboarding status and monthly fee (payments.md §7).
 //!
-//! - [`model`]: the rules without a database (status, receiving method,
-//!   static payload, field checks);
+//! - the rules without a database (status, receiving method, static payload,
+//!   field checks) are in [`domain::market`];
 //! - this file: markets and merchants;
 //! - [`stall`]: stalls, their changes and status changes (audited, with the
 //!   time of the change);
@@ -12,18 +12,18 @@
 //! - [`demo`]: the demo markets of Tân Hòa, Trường Long Tây and Thạnh Xuân.
 //!
 //! Merchants' phone numbers are personal data: public views show
-//! [`model::masked_phone`] only.
+//! [`domain::market::masked_phone`] only.
 
 pub mod demo;
 pub mod fees;
 pub mod figures;
-pub mod model;
 pub mod stall;
 
 use serde::Serialize;
 use serde_json::json;
 
-pub use model::{Method, Receiving, StallStatus};
+use domain::market as model;
+pub use domain::market::{Method, Receiving, StallStatus};
 pub use stall::{Stall, StallInput, StallPatch, StallView};
 
 use crate::audit::{Actor, Change};

@@ -10,9 +10,9 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::model::{self, Method, Receiving, StallStatus};
 use crate::audit::{Actor, Change};
 use crate::{Db, Error, Result, audit_in_tx, now_ms, on_pool};
+use domain::market::{self as model, Method, Receiving, StallStatus};
 
 /// A stored stall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

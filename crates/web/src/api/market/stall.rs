@@ -75,7 +75,7 @@ impl From<StallView> for StallDto {
         let merchant = s.merchant_id.zip(v.merchant_name).map(|(id, name)| StallMerchantDto {
             id,
             name,
-            phone_masked: store::market::model::masked_phone(v.merchant_phone.as_deref()),
+            phone_masked: domain::market::masked_phone(v.merchant_phone.as_deref()),
         });
         StallDto {
             qr_svg: qr.as_ref().map(|_| format!("/api/v1/stalls/{}/qr.svg", s.id)),

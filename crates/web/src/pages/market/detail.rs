@@ -87,7 +87,7 @@ impl StallRow {
             label: s.label.clone(),
             category: s.category.clone(),
             merchant: v.merchant_name.clone().unwrap_or_default(),
-            phone: store::market::model::masked_phone(v.merchant_phone.as_deref()).unwrap_or_default(),
+            phone: domain::market::masked_phone(v.merchant_phone.as_deref()).unwrap_or_default(),
             bank: bank.map(|b| b.name.to_string()).unwrap_or_default(),
             account: s.account.clone().unwrap_or_default(),
             holder: s.holder.clone().unwrap_or_default(),
@@ -378,7 +378,7 @@ async fn add(
         status,
     };
     // Check the stall before creating its merchant, so a refused stall leaves no orphan.
-    store::market::model::Receiving::parse(&input.method, &input.bin, &input.account, &input.holder)
+    domain::market::Receiving::parse(&input.method, &input.bin, &input.account, &input.holder)
         .map_err(store::Error::Invalid)?;
     let label = form.label.trim();
     if store::market::stall::stalls(&st.db, market.id).await?.iter().any(|v| v.stall.label == label) {

@@ -1,4 +1,5 @@
-//! The rules of Chợ 4.0 records that need no database: a stall's onboarding
+//! Chợ 4.0 markets (payments.md §7): the rules of their records, which need no
+//! database (`store::market` persists them): a stall's onboarding
 //! status, the merchant's receiving method and account (checked against the
 //! bank directory), the static VietQR payload computed from it, and the
 //! validation of new markets, merchants and stalls.
@@ -201,12 +202,12 @@ pub fn phone(value: &str) -> Result<Option<String>, String> {
     if v.is_empty() {
         return Ok(None);
     }
-    domain::person::Phone::parse(v).map(|p| Some(p.as_str().to_string())).map_err(|e| e.to_string())
+    crate::person::Phone::parse(v).map(|p| Some(p.as_str().to_string())).map_err(|e| e.to_string())
 }
 
 /// A stored phone masked for public views (`0901 *** 567`).
 pub fn masked_phone(stored: Option<&str>) -> Option<String> {
-    stored.and_then(|p| domain::person::Phone::parse(p).ok()).map(|p| p.masked())
+    stored.and_then(|p| crate::person::Phone::parse(p).ok()).map(|p| p.masked())
 }
 
 #[cfg(test)]
