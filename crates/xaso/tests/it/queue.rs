@@ -298,19 +298,26 @@ async fn statistics_summarise_a_generated_day() {
     assert_eq!(r.idle_ms.len(), 4);
 }
 
+/// A center of two services (interleaved priority) with eight counters, each
+/// serving both in a different order, and `tickets` waiting tickets (every
+/// seventh with `priority`): the counters' IDs.
+async fn busy_center(db: &Db, code: &str, tickets: i64, priority: Priority) -> Vec<i64> {
+    let s = center(db, code, PriorityRule::Interleaved { every: 2 }, NumberingMode::DailyReset, &["HT", "CT"]).await;
+    let mut counters = Vec::new();
+    for i in 0..8 {
+        counters.push(counter(db, &s, &format!("{}", i + 1), &[i % 2, 1 - i % 2]).await.id);
+    }
+    for i in 0..tickets {
+        let prio = (i % 7 == 0).then_some(priority);
+        issue(db, s.services[(i % 2) as usize].id, prio, T0 + i).await;
+    }
+    counters
+}
+
 #[tokio::test]
 async fn concurrent_counters_never_call_the_same_ticket() {
     let t = common::fresh_db().await;
-    let s =
-        center(&t.db, "C-RACE", PriorityRule::Interleaved { every: 2 }, NumberingMode::DailyReset, &["HT", "CT"]).await;
-    let mut counters = Vec::new();
-    for i in 0..8 {
-        counters.push(counter(&t.db, &s, &format!("{}", i + 1), &[i % 2, 1 - i % 2]).await.id);
-    }
-    for i in 0..200 {
-        let prio = (i % 7 == 0).then_some(Priority::NguoiKhuyetTat);
-        issue(&t.db, s.services[(i % 2) as usize].id, prio, T0 + i).await;
-    }
+    let counters = busy_center(&t.db, "C-RACE", 200, Priority::NguoiKhuyetTat).await;
     let mut handles = Vec::new();
     for k in counters {
         let db = t.db.clone();
@@ -497,16 +504,7 @@ async fn a_batch_of_calls_chooses_as_the_calls_made_one_by_one() {
 #[tokio::test]
 async fn counters_calling_through_the_group_commit_never_share_a_ticket() {
     let t = common::fresh_db().await;
-    let s = center(&t.db, "C-GROUP", PriorityRule::Interleaved { every: 2 }, NumberingMode::DailyReset, &["HT", "CT"])
-        .await;
-    let mut counters = Vec::new();
-    for i in 0..8 {
-        counters.push(counter(&t.db, &s, &format!("{}", i + 1), &[i % 2, 1 - i % 2]).await.id);
-    }
-    for i in 0..300 {
-        let prio = (i % 7 == 0).then_some(Priority::PhuNuMangThai);
-        issue(&t.db, s.services[(i % 2) as usize].id, prio, T0 + i).await;
-    }
+    let counters = busy_center(&t.db, "C-GROUP", 300, Priority::PhuNuMangThai).await;
     let caller = queue::Caller::start(t.db.clone());
     let mut handles = Vec::new();
     for k in counters {
@@ -528,21 +526,11 @@ async fn counters_calling_through_the_group_commit_never_share_a_ticket() {
     }
     let unique: HashSet<i64> = all.iter().copied().collect();
     assert_eq!((all.len(), unique.len()), (300, 300), "each ticket called exactly once");
+    const SQL: &str = "SELECT (SELECT COUNT(*) FROM queue_events WHERE kind = 'called'),
+                (SELECT COUNT(*) FROM audit_log WHERE action = 'queue.ticket.call')";
     let (events, audits): (i64, i64) = match t.db.writer() {
-        store::Pool::Sqlite(p) => sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM queue_events WHERE kind = 'called'),
-                    (SELECT COUNT(*) FROM audit_log WHERE action = 'queue.ticket.call')",
-        )
-        .fetch_one(p)
-        .await
-        .unwrap(),
-        store::Pool::Postgres(p) => sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM queue_events WHERE kind = 'called'),
-                    (SELECT COUNT(*) FROM audit_log WHERE action = 'queue.ticket.call')",
-        )
-        .fetch_one(p)
-        .await
-        .unwrap(),
+        store::Pool::Sqlite(p) => sqlx::query_as(SQL).fetch_one(p).await.unwrap(),
+        store::Pool::Postgres(p) => sqlx::query_as(SQL).fetch_one(p).await.unwrap(),
     };
     assert_eq!((events, audits), (300, 300));
 }
